@@ -1,0 +1,48 @@
+//! `qyzmet`: the platform's one binary. Each subcommand is a thin shell over a crate.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod cmd;
+
+#[derive(Parser)]
+#[command(name = "qyzmet", version, about = "Electronic government services run from their regulations")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check an IIN, BIN or RNN and print what it encodes.
+    Id {
+        #[command(subcommand)]
+        command: cmd::id::IdCommand,
+    },
+    /// The Kazakh working-day calendar.
+    Calendar {
+        /// Folder of per-year calendar files.
+        #[arg(long, default_value = "calendar", global = true)]
+        dir: PathBuf,
+        #[command(subcommand)]
+        command: cmd::calendar::CalendarCommand,
+    },
+    /// Regulations: check, list and show the service definitions.
+    Regulations {
+        #[command(subcommand)]
+        command: cmd::regulations::RegulationsCommand,
+    },
+    /// Start the platform: load and check the regulations and the calendar, and say what runs.
+    Serve(cmd::serve::ServeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Id { command } => cmd::id::run(command),
+        Command::Calendar { dir, command } => cmd::calendar::run(&dir, command),
+        Command::Regulations { command } => cmd::regulations::run(command),
+        Command::Serve(args) => cmd::serve::run(args),
+    }
+}

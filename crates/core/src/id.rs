@@ -1,0 +1,1 @@
+//! Identifiers: IIN, BIN, RNN. (Being written.)
