@@ -1,1 +1,0 @@
-//! Identifiers: IIN, BIN, RNN. (Being written.)
