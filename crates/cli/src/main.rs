@@ -7,7 +7,11 @@ use std::process::ExitCode;
 mod cmd;
 
 #[derive(Parser)]
-#[command(name = "qyzmet", version, about = "Electronic government services run from their regulations")]
+#[command(
+    name = "qyzmet",
+    version,
+    about = "Electronic government services run from their regulations"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

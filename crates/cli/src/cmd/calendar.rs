@@ -110,25 +110,8 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
 }
 
 /// Reads every `*.toml` in `dir` (sorted by name) into the calendar.
-fn load(dir: &Path) -> Result<WorkingCalendar, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read the calendar folder {}: {e}", dir.display()))?;
-    let mut paths = Vec::new();
-    for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot read the calendar folder {}: {e}", dir.display()))?
-            .path();
-        if path.extension().is_some_and(|x| x == "toml") {
-            paths.push(path);
-        }
-    }
-    paths.sort();
-    let mut files = Vec::with_capacity(paths.len());
-    for path in paths {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        files.push((path.display().to_string(), text));
-    }
+pub fn load(dir: &Path) -> Result<WorkingCalendar, String> {
+    let files = super::read_sources(&[dir.to_path_buf()])?;
     if files.is_empty() {
         return Err(format!("no calendar files (*.toml) in {}", dir.display()));
     }

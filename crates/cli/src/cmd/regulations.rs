@@ -1,5 +1,6 @@
 //! `qyzmet regulations check|list|show`: prove the definitions sound and read them.
 
+use super::read_sources;
 use clap::Subcommand;
 use qyzmet_core::regulation::{
     Catalog, Diagnostic, Given, Next, Regulation, Step, StepKind, Target,
@@ -48,50 +49,25 @@ pub fn run(command: RegulationsCommand) -> ExitCode {
             dir,
             lang,
             version,
-        } => with_catalog(&dir, |c| {
-            let found = match version {
-                Some(v) => c.get(&code, v),
-                None => c.latest(&code),
-            };
-            match found {
-                Some(r) => {
-                    print!("{}", show(r, lang));
-                    ExitCode::SUCCESS
+        } => {
+            with_catalog(&dir, |c| {
+                let found = match version {
+                    Some(v) => c.get(&code, v),
+                    None => c.latest(&code),
+                };
+                match found {
+                    Some(r) => {
+                        print!("{}", show(r, lang));
+                        ExitCode::SUCCESS
+                    }
+                    None => {
+                        eprintln!("no regulation `{code}` in {}; `qyzmet regulations list` shows the codes", dir.display());
+                        ExitCode::FAILURE
+                    }
                 }
-                None => {
-                    eprintln!("no regulation `{code}` in {}; `qyzmet regulations list` shows the codes", dir.display());
-                    ExitCode::FAILURE
-                }
-            }
-        }),
-    }
-}
-
-/// Read the definition files named by `paths` (folders are read one level deep).
-pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<(String, String)>, String> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let entries = std::fs::read_dir(path)
-                .map_err(|e| format!("{}: cannot read the folder: {e}", path.display()))?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(path.clone());
+            })
         }
     }
-    files
-        .into_iter()
-        .map(|p| {
-            std::fs::read_to_string(&p)
-                .map(|text| (p.display().to_string(), text))
-                .map_err(|e| format!("{}: cannot read: {e}", p.display()))
-        })
-        .collect()
 }
 
 /// Load the catalog of a folder; refuse to go on when any file is unsound.
@@ -112,7 +88,10 @@ fn with_catalog(dir: &Path, f: impl FnOnce(&Catalog) -> ExitCode) -> ExitCode {
             for e in errors {
                 eprintln!("{e}");
             }
-            eprintln!("the regulations are not sound: run `qyzmet regulations check {}`", dir.display());
+            eprintln!(
+                "the regulations are not sound: run `qyzmet regulations check {}`",
+                dir.display()
+            );
             ExitCode::FAILURE
         }
     }
@@ -237,10 +216,20 @@ pub fn show(r: &Regulation, lang: Lang) -> String {
         }
     );
     for (kind, ch) in &r.channels {
-        let _ = writeln!(out, "\n== channel {kind} (signed by the {}) ==", snake(ch.signer));
+        let _ = writeln!(
+            out,
+            "\n== channel {kind} (signed by the {}) ==",
+            snake(ch.signer)
+        );
         let _ = writeln!(out, "procedure:");
         for s in &ch.procedure {
-            let _ = writeln!(out, "  {:<13} [{}] {}", step_label(s), snake(s.by), s.text.get(lang));
+            let _ = writeln!(
+                out,
+                "  {:<13} [{}] {}",
+                step_label(s),
+                snake(s.by),
+                s.text.get(lang)
+            );
             if let Some(refusal) = &s.refusal {
                 let _ = writeln!(
                     out,

@@ -31,10 +31,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let calendar = super::regulations::read_sources(&[args.calendar.clone()]).and_then(|sources| {
-        qyzmet_core::calendar::WorkingCalendar::from_sources(&sources).map_err(|e| e.to_string())
-    });
-    let years: Vec<i32> = match calendar {
+    let years: Vec<i32> = match super::calendar::load(&args.calendar) {
         Ok(calendar) => calendar.years().collect(),
         Err(e) => {
             eprintln!("{e}");
@@ -62,15 +59,24 @@ pub fn run(args: ServeArgs) -> ExitCode {
         let first = years.first().copied().unwrap_or_default();
         let last = years.last().copied().unwrap_or_default();
         println!("Qyzmet is running on http://{}", args.addr);
-        println!("  {services} regulations loaded and sound ({})", args.regulations.display());
-        println!("  working-day calendar {first}–{last} ({})", args.calendar.display());
+        println!(
+            "  {services} regulations loaded and sound ({})",
+            args.regulations.display()
+        );
+        println!(
+            "  working-day calendar {first}–{last} ({})",
+            args.calendar.display()
+        );
         println!("  service catalogue: http://{}/api/services", args.addr);
         println!("  health:            http://{}/health", args.addr);
         println!("Press Ctrl-C to stop.");
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        match axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        match axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("server error: {e}");

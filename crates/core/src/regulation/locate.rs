@@ -48,15 +48,16 @@ impl Path {
                         .find(|(key, _)| key.get_ref() == k)
                         .map(|(key, v)| (key.span(), v))
                 }),
-                Seg::Index(i) => array.and_then(|a| a.iter().nth(*i).map(|v| (v.span(), v))),
+                Seg::Index(i) => array.and_then(|a| a.get(*i).map(|v| (v.span(), v))),
             };
             let Some((key_span, value)) = found else {
                 break;
             };
             // A table's own span can cover the header line; prefer the key for scalars.
             span = match value.get_ref() {
-                DeValue::Table(_) | DeValue::Array(_) => value.span().start.min(key_span.start)
-                    ..value.span().end,
+                DeValue::Table(_) | DeValue::Array(_) => {
+                    value.span().start.min(key_span.start)..value.span().end
+                }
                 _ => key_span,
             };
             table = value.get_ref().as_table();
@@ -82,5 +83,9 @@ impl fmt::Display for Path {
 /// 1-based line of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
