@@ -137,7 +137,9 @@ impl FromStr for Deadline {
             return Ok(Deadline::CalendarDays { days, exclusive });
         }
         if exclusive {
-            return Err(fail("only day counts (wd, cd) can leave out intake and issue days".into()));
+            return Err(fail(
+                "only day counts (wd, cd) can leave out intake and issue days".into(),
+            ));
         }
         if let Some((lo, hi)) = body.split_once("..") {
             let max = parse_duration(hi, None).map_err(fail)?;
@@ -148,7 +150,9 @@ impl FromStr for Deadline {
             }
             return Ok(Deadline::Between { min, max });
         }
-        parse_duration(body, None).map(Deadline::Within).map_err(fail)
+        parse_duration(body, None)
+            .map(Deadline::Within)
+            .map_err(fail)
     }
 }
 
@@ -284,7 +288,10 @@ mod tests {
             ("0 wd", "out of range"),
             ("x wd", "whole number"),
             ("1 min..30 s", "after its end"),
-            ("5 min, intake and issue days not counted", "only day counts"),
+            (
+                "5 min, intake and issue days not counted",
+                "only day counts",
+            ),
             ("same day, until x h before close", "whole number of hours"),
             ("same day, until 2 hours", "expected"),
             ("NaN s", "positive"),

@@ -20,7 +20,10 @@ async fn get(uri: &str, lang: Option<&str>) -> (StatusCode, serde_json::Value) {
     if let Some(l) = lang {
         req = req.header("accept-language", l);
     }
-    let res = portal().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let res = portal()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     (status, serde_json::from_slice(&bytes).unwrap())
@@ -51,9 +54,15 @@ async fn unknown_service_is_a_translated_404() {
     assert_eq!(body["code"], "service.not_found");
     assert_eq!(body["message"], "Услуги «no-such» нет в каталоге");
     let (_, body) = get("/api/services/test-certificate?version=9", Some("kk")).await;
-    assert_eq!(body["message"], "«test-certificate» v9 қызметі каталогта жоқ");
+    assert_eq!(
+        body["message"],
+        "«test-certificate» v9 қызметі каталогта жоқ"
+    );
     let (_, body) = get("/api/services/no-such", None).await;
-    assert_eq!(body["message"], "There is no service `no-such` in the catalogue");
+    assert_eq!(
+        body["message"],
+        "There is no service `no-such` in the catalogue"
+    );
 }
 
 #[tokio::test]

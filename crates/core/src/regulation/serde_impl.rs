@@ -31,7 +31,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Given<T> {
                 };
             }
         }
-        T::deserialize(value).map(Given::Value).map_err(D::Error::custom)
+        T::deserialize(value)
+            .map(Given::Value)
+            .map_err(D::Error::custom)
     }
 }
 

@@ -40,10 +40,18 @@ pub fn validate(r: &Regulation) -> Vec<Problem> {
     }
     check_general(&mut c, r);
     if r.channels.is_empty() {
-        c.report(root.key("channels"), "a regulation names at least one channel");
+        c.report(
+            root.key("channels"),
+            "a regulation names at least one channel",
+        );
     }
     for (kind, channel) in &r.channels {
-        check_channel(&mut c, &root.key("channels").key(kind.key()), *kind, channel);
+        check_channel(
+            &mut c,
+            &root.key("channels").key(kind.key()),
+            *kind,
+            channel,
+        );
     }
     if let Given::Value(form) = &r.form {
         check_form(&mut c, &root.key("form"), form);
@@ -54,7 +62,10 @@ pub fn validate(r: &Regulation) -> Vec<Problem> {
             let p = root.key("attachments").index(i);
             check_code(&mut c, &p.key("code"), &a.code, "attachment code");
             if !codes.insert(&a.code) {
-                c.report(p.key("code"), format!("attachment `{}` is listed twice", a.code));
+                c.report(
+                    p.key("code"),
+                    format!("attachment `{}` is listed twice", a.code),
+                );
             }
         }
     }
@@ -71,7 +82,10 @@ fn check_code(c: &mut Checker, path: &Path, code: &str, what: &str) {
         && code
             .chars()
             .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '_')
-        && code.chars().next().is_some_and(|ch| ch.is_ascii_alphanumeric());
+        && code
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_alphanumeric());
     if !ok {
         c.report(
             path.clone(),
@@ -82,7 +96,12 @@ fn check_code(c: &mut Checker, path: &Path, code: &str, what: &str) {
 
 fn check_general(c: &mut Checker, r: &Regulation) {
     let p = Path::root().key("general");
-    check_code(c, &p.key("provider").key("code"), &r.general.provider.code, "provider code");
+    check_code(
+        c,
+        &p.key("provider").key("code"),
+        &r.general.provider.code,
+        "provider code",
+    );
     if let Given::Value(bin) = &r.general.provider.bin {
         if let Err(e) = bin.parse::<crate::id::Bin>() {
             c.report(p.key("provider").key("bin"), format!("provider BIN: {e}"));
@@ -102,7 +121,10 @@ fn check_general(c: &mut Checker, r: &Regulation) {
         }
     }
     if let Given::Value(Fee::Free(false)) = &r.general.fee {
-        c.report(p.key("fee"), "write a paid fee as `{ mrp = N }` or `{ tenge = N }`, not `{ free = false }`");
+        c.report(
+            p.key("fee"),
+            "write a paid fee as `{ mrp = N }` or `{ tenge = N }`, not `{ free = false }`",
+        );
     }
     if let Given::Value(Fee::Tenge(0)) = &r.general.fee {
         c.report(p.key("fee"), "a fee of 0 tenge is `{ free = true }`");
@@ -147,10 +169,9 @@ fn check_procedure(c: &mut Checker, p: &Path, steps: &[Step]) -> BTreeSet<u32> {
                 sp.key("number"),
                 "an unnumbered step has no number; make it a process or a condition",
             ),
-            (StepKind::Process | StepKind::Condition, None) => c.report(
-                sp.clone(),
-                format!("{} without a number", s.kind),
-            ),
+            (StepKind::Process | StepKind::Condition, None) => {
+                c.report(sp.clone(), format!("{} without a number", s.kind))
+            }
             (kind, Some(n)) => {
                 if let Some(first) = numbers.insert((kind, n), i) {
                     c.report(
@@ -189,10 +210,16 @@ fn check_procedure(c: &mut Checker, p: &Path, steps: &[Step]) -> BTreeSet<u32> {
             }
         } else {
             if s.check.is_some() {
-                c.report(sp.key("check"), format!("only a condition checks; this is a {}", s.kind));
+                c.report(
+                    sp.key("check"),
+                    format!("only a condition checks; this is a {}", s.kind),
+                );
             }
             if s.refusal.is_some() {
-                c.report(sp.key("refusal"), format!("only a condition has a refusal; this is a {}", s.kind));
+                c.report(
+                    sp.key("refusal"),
+                    format!("only a condition has a refusal; this is a {}", s.kind),
+                );
             }
         }
     }
@@ -221,7 +248,10 @@ fn check_actions(c: &mut Checker, p: &Path, actions: &[Action], conditions: &BTr
         if let Some(first) = index.insert(a.number, i) {
             c.report(
                 p.index(i).key("number"),
-                format!("action {} is numbered twice (first at row {first})", a.number),
+                format!(
+                    "action {} is numbered twice (first at row {first})",
+                    a.number
+                ),
             );
             index.insert(a.number, first);
         }
@@ -232,18 +262,27 @@ fn check_actions(c: &mut Checker, p: &Path, actions: &[Action], conditions: &BTr
             if !conditions.contains(&cond) {
                 c.report(
                     ap.key("condition"),
-                    format!("action {} checks condition {cond}, which the procedure does not list", a.number),
+                    format!(
+                        "action {} checks condition {cond}, which the procedure does not list",
+                        a.number
+                    ),
                 );
             }
         }
         if let Next::Branches(bs) = &a.next {
             if bs.len() < 2 {
-                c.report(ap.key("next"), "branches need at least two outcomes; otherwise write the number");
+                c.report(
+                    ap.key("next"),
+                    "branches need at least two outcomes; otherwise write the number",
+                );
             }
             let mut seen = BTreeSet::new();
             for (j, b) in bs.iter().enumerate() {
                 if !seen.insert(format!("{:?}", b.on)) {
-                    c.report(ap.key("next").index(j), format!("outcome {:?} branches twice", b.on));
+                    c.report(
+                        ap.key("next").index(j),
+                        format!("outcome {:?} branches twice", b.on),
+                    );
                 }
             }
         }
@@ -252,7 +291,10 @@ fn check_actions(c: &mut Checker, p: &Path, actions: &[Action], conditions: &BTr
                 if !index.contains_key(&n) {
                     c.report(
                         ap.key("next"),
-                        format!("action {} leads to action {n}, which the table does not have", a.number),
+                        format!(
+                            "action {} leads to action {n}, which the table does not have",
+                            a.number
+                        ),
                     );
                 } else if n == a.number {
                     c.report(ap.key("next"), format!("action {n} leads to itself"));
@@ -321,7 +363,10 @@ fn check_flow_graph(c: &mut Checker, p: &Path, actions: &[Action], index: &BTree
         if !can_end[i] && reached[i] {
             c.report(
                 p.index(i).key("next"),
-                format!("from action {} the flow never ends: a cycle without an exit", a.number),
+                format!(
+                    "from action {} the flow never ends: a cycle without an exit",
+                    a.number
+                ),
             );
         }
     }
@@ -333,7 +378,10 @@ fn check_form(c: &mut Checker, p: &Path, form: &Form) {
         let fp = p.key("fields").index(i);
         check_code(c, &fp.key("name"), &f.name, "field name");
         if names.insert(f.name.as_str(), f).is_some() {
-            c.report(fp.key("name"), format!("field `{}` is defined twice", f.name));
+            c.report(
+                fp.key("name"),
+                format!("field `{}` is defined twice", f.name),
+            );
         }
         check_field_rules(c, &fp, f);
     }
@@ -343,13 +391,17 @@ fn check_form(c: &mut Checker, p: &Path, form: &Form) {
             match names.get(when.field.as_str()) {
                 None => c.report(
                     fp.key("field"),
-                    format!("field `{}` depends on `{}`, which the form does not have", f.name, when.field),
+                    format!(
+                        "field `{}` depends on `{}`, which the form does not have",
+                        f.name, when.field
+                    ),
                 ),
                 Some(other) if other.name == f.name => {
                     c.report(fp.key("field"), "a field cannot depend on itself")
                 }
-                Some(other) if other.kind == FieldType::Choice
-                    && !other.choices.iter().any(|ch| ch.value == when.equals) =>
+                Some(other)
+                    if other.kind == FieldType::Choice
+                        && !other.choices.iter().any(|ch| ch.value == when.equals) =>
                 {
                     c.report(
                         fp.key("equals"),
@@ -370,11 +422,20 @@ fn check_form(c: &mut Checker, p: &Path, form: &Form) {
                 );
             }
         }
-        let dates = matches!(rule.rule, CrossRuleKind::NotAfter | CrossRuleKind::NotBefore);
+        let dates = matches!(
+            rule.rule,
+            CrossRuleKind::NotAfter | CrossRuleKind::NotBefore
+        );
         if dates {
             for name in [&rule.field, &rule.other] {
-                if names.get(name.as_str()).is_some_and(|f| f.kind != FieldType::Date) {
-                    c.report(rp.key("rule"), format!("`{name}` is not a date: the rule compares dates"));
+                if names
+                    .get(name.as_str())
+                    .is_some_and(|f| f.kind != FieldType::Date)
+                {
+                    c.report(
+                        rp.key("rule"),
+                        format!("`{name}` is not a date: the rule compares dates"),
+                    );
                 }
             }
         }
@@ -399,12 +460,18 @@ fn check_field_rules(c: &mut Checker, fp: &Path, f: &Field) {
     ];
     for (key, applies, set) in rules {
         if misplaced(applies, set) {
-            c.report(fp.key(key), format!("`{key}` does not apply to a {:?} field", f.kind));
+            c.report(
+                fp.key(key),
+                format!("`{key}` does not apply to a {:?} field", f.kind),
+            );
         }
     }
     if let (Some(lo), Some(hi)) = (f.min_length, f.max_length) {
         if lo > hi {
-            c.report(fp.key("min_length"), format!("min_length {lo} exceeds max_length {hi}"));
+            c.report(
+                fp.key("min_length"),
+                format!("min_length {lo} exceeds max_length {hi}"),
+            );
         }
     }
     if let (Some(lo), Some(hi)) = (f.min, f.max) {
@@ -413,15 +480,24 @@ fn check_field_rules(c: &mut Checker, fp: &Path, f: &Field) {
         }
     }
     if f.kind == Choice && f.choices.len() < 2 {
-        c.report(fp.key("choices"), "a choice field offers at least two choices");
+        c.report(
+            fp.key("choices"),
+            "a choice field offers at least two choices",
+        );
     }
     if f.kind != Choice && !f.choices.is_empty() {
-        c.report(fp.key("choices"), format!("only a choice field has choices; this is {:?}", f.kind));
+        c.report(
+            fp.key("choices"),
+            format!("only a choice field has choices; this is {:?}", f.kind),
+        );
     }
     let mut values = BTreeSet::new();
     for (j, ch) in f.choices.iter().enumerate() {
         if !values.insert(&ch.value) {
-            c.report(fp.key("choices").index(j), format!("choice `{}` is listed twice", ch.value));
+            c.report(
+                fp.key("choices").index(j),
+                format!("choice `{}` is listed twice", ch.value),
+            );
         }
     }
     if f.kind == File && f.max_size_kb.is_none() {
@@ -430,10 +506,16 @@ fn check_field_rules(c: &mut Checker, fp: &Path, f: &Field) {
     if let Some(prefill) = f.prefill {
         let fits = matches!(
             (prefill, f.kind),
-            (Prefill::Iin, Iin) | (Prefill::Bin, Bin) | (Prefill::FullName, Text) | (Prefill::Address, Address)
+            (Prefill::Iin, Iin)
+                | (Prefill::Bin, Bin)
+                | (Prefill::FullName, Text)
+                | (Prefill::Address, Address)
         );
         if !fits {
-            c.report(fp.key("prefill"), format!("{prefill:?} cannot fill a {:?} field", f.kind));
+            c.report(
+                fp.key("prefill"),
+                format!("{prefill:?} cannot fill a {:?} field", f.kind),
+            );
         }
     }
 }
@@ -445,23 +527,39 @@ fn check_results(c: &mut Checker, r: &Regulation) {
         let rp = p.index(i);
         check_code(c, &rp.key("code"), &res.code, "result code");
         if !codes.insert(&res.code) {
-            c.report(rp.key("code"), format!("result `{}` is defined twice", res.code));
+            c.report(
+                rp.key("code"),
+                format!("result `{}` is defined twice", res.code),
+            );
         }
         if res.channels.is_empty() {
-            c.report(rp.key("channels"), "say on which channels this result is given");
+            c.report(
+                rp.key("channels"),
+                "say on which channels this result is given",
+            );
         }
         for ch in &res.channels {
             if !r.channels.contains_key(ch) {
-                c.report(rp.key("channels"), format!("the regulation has no {ch} channel"));
+                c.report(
+                    rp.key("channels"),
+                    format!("the regulation has no {ch} channel"),
+                );
             }
         }
         if res.delivery.is_empty() {
-            c.report(rp.key("delivery"), "say how the result reaches the recipient");
+            c.report(
+                rp.key("delivery"),
+                "say how the result reaches the recipient",
+            );
         }
     }
     for kind in r.channels.keys() {
         for wanted in [ResultKind::Positive, ResultKind::Refusal] {
-            if !r.results.iter().any(|res| res.kind == wanted && res.channels.contains(kind)) {
+            if !r
+                .results
+                .iter()
+                .any(|res| res.kind == wanted && res.channels.contains(kind))
+            {
                 c.report(
                     p.clone(),
                     format!("the {kind} channel gives no {wanted:?} result"),
@@ -474,15 +572,24 @@ fn check_results(c: &mut Checker, r: &Regulation) {
 fn check_questionnaire(c: &mut Checker, q: &Questionnaire) {
     let p = Path::root().key("questionnaire");
     if q.questions.is_empty() {
-        c.report(p.key("questions"), "the questionnaire asks at least one question");
+        c.report(
+            p.key("questions"),
+            "the questionnaire asks at least one question",
+        );
     }
     if q.answers.len() < 2 {
-        c.report(p.key("answers"), "the questionnaire offers at least two answers");
+        c.report(
+            p.key("answers"),
+            "the questionnaire offers at least two answers",
+        );
     }
     let mut codes = BTreeSet::new();
     for (i, question) in q.questions.iter().enumerate() {
         if !codes.insert(&question.code) {
-            c.report(p.key("questions").index(i).key("code"), format!("question `{}` twice", question.code));
+            c.report(
+                p.key("questions").index(i).key("code"),
+                format!("question `{}` twice", question.code),
+            );
         }
     }
 }
