@@ -56,9 +56,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        let addr = listener.local_addr().unwrap_or(args.addr);
         let first = years.first().copied().unwrap_or_default();
         let last = years.last().copied().unwrap_or_default();
-        println!("Qyzmet is running on http://{}", args.addr);
+        println!("Qyzmet is running on http://{addr}");
         println!(
             "  {services} regulations loaded and sound ({})",
             args.regulations.display()
@@ -67,8 +68,8 @@ pub fn run(args: ServeArgs) -> ExitCode {
             "  working-day calendar {first}–{last} ({})",
             args.calendar.display()
         );
-        println!("  service catalogue: http://{}/api/services", args.addr);
-        println!("  health:            http://{}/health", args.addr);
+        println!("  service catalogue: http://{addr}/api/services");
+        println!("  health:            http://{addr}/health");
         println!("Press Ctrl-C to stop.");
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
