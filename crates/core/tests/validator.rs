@@ -206,6 +206,16 @@ fn rule_that_does_not_fit_the_field_type() {
 }
 
 #[test]
+fn pattern_that_is_not_a_regular_expression() {
+    let text = format!(
+        "{SOUND}\n[[form.fields]]\nname = \"phone\"\ntype = \"phone\"\nlabel = {{ kk = \"Телефон\", ru = \"Телефон\", en = \"Phone\" }}\nrequired = true\norigin = \"seed\"\npattern = \"\\\\+7[0-9{{10}}\"\n"
+    );
+    assert_caught(&text, "is not a regular expression", "pattern = ");
+    let good = text.replace("[0-9{10}", "[0-9]{10}");
+    assert!(problems(&good).is_empty(), "{:#?}", problems(&good));
+}
+
+#[test]
 fn missing_translation() {
     let text = mutate("en = \"Test certificate\"", "en = \"\"");
     assert_caught(&text, "missing English translation", "en = \"\"");

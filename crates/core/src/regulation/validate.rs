@@ -466,6 +466,16 @@ fn check_field_rules(c: &mut Checker, fp: &Path, f: &Field) {
             );
         }
     }
+    if let Some(pattern) = &f.pattern {
+        if let Err(e) = regex::Regex::new(&format!("^(?:{pattern})$")) {
+            let reason = e.to_string();
+            let last = reason.lines().last().unwrap_or_default().trim().to_string();
+            c.report(
+                fp.key("pattern"),
+                format!("pattern `{pattern}` is not a regular expression: {last}"),
+            );
+        }
+    }
     if let (Some(lo), Some(hi)) = (f.min_length, f.max_length) {
         if lo > hi {
             c.report(
