@@ -3,9 +3,7 @@
 use super::checksum::iin_bin_check_digit;
 use super::{digits12, first11, IdError, IdKind};
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-use std::str::FromStr;
+use serde::{Deserialize, Serialize};
 
 /// Sex as IIN digit 7 encodes it (odd: male, even: female).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -195,36 +193,6 @@ impl Iin {
     }
 }
 
-impl fmt::Display for Iin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::write_digits(f, &self.0)
-    }
-}
-
-impl fmt::Debug for Iin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Iin({self})")
-    }
-}
-
-/// Checks every rule except "born on or before today": see [`Iin`].
-impl FromStr for Iin {
-    type Err = IdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Iin::parse_without_future_check(s)
-    }
-}
-
-impl Serialize for Iin {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-/// Checks every rule except "born on or before today": see [`Iin`].
-impl<'de> Deserialize<'de> for Iin {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+// Text and serde forms are the 12 digits; parsing checks every rule except "born on or before
+// today" (see [`Iin`]).
+super::twelve_digit_forms!(Iin, parse_without_future_check);

@@ -184,6 +184,45 @@ fn first11(d: &[u8; 12]) -> [u8; 11] {
     out
 }
 
+/// Display, Debug, FromStr and serde for a twelve-digit identifier held as `[u8; 12]`, the same
+/// for IIN, BIN and RNN: the text form is the digits, and parsing goes through `$parse`.
+macro_rules! twelve_digit_forms {
+    ($t:ident, $parse:ident) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                super::write_digits(f, &self.0)
+            }
+        }
+
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({self})", stringify!($t))
+            }
+        }
+
+        impl std::str::FromStr for $t {
+            type Err = super::IdError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $t::$parse(s)
+            }
+        }
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use twelve_digit_forms;
+
 fn write_digits(f: &mut fmt::Formatter<'_>, d: &[u8; 12]) -> fmt::Result {
     let s: String = d.iter().map(|&x| char::from(b'0' + x)).collect();
     f.pad(&s)

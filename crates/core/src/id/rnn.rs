@@ -2,9 +2,6 @@
 
 use super::checksum::rnn_check_digit;
 use super::{digits12, first11, IdError, IdKind};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-use std::str::FromStr;
 
 /// A valid RNN: 12 ASCII digits whose last is the check digit of the RNN rule (ten passes of
 /// cyclically shifted weights, see [`crate::id`] for the rule and its sources). Since 2013 IIN
@@ -37,34 +34,5 @@ impl Rnn {
     }
 }
 
-impl fmt::Display for Rnn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::write_digits(f, &self.0)
-    }
-}
-
-impl fmt::Debug for Rnn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Rnn({self})")
-    }
-}
-
-impl FromStr for Rnn {
-    type Err = IdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Rnn::parse(s)
-    }
-}
-
-impl Serialize for Rnn {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Rnn {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+// Text and serde forms are the 12 digits.
+super::twelve_digit_forms!(Rnn, parse);
