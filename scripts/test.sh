@@ -8,8 +8,8 @@ echo "== format"
 cargo fmt --all -- --check
 echo "== lints"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
-echo "== tests"
-cargo test --workspace
 echo "== the shipped regulations and calendar through the CLI"
 cargo run --quiet -p qyzmet-cli -- regulations check regulations
 cargo run --quiet -p qyzmet-cli -- calendar holidays 2024 >/dev/null
+echo "== tests"
+cargo test --workspace
