@@ -12,4 +12,8 @@ echo "== the shipped regulations and calendar through the CLI"
 cargo run --quiet -p qyzmet-cli -- regulations check regulations
 cargo run --quiet -p qyzmet-cli -- calendar holidays 2024 >/dev/null
 echo "== tests"
-cargo test --workspace
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace 2>&1 | tee "$log"
+# One closing line for the whole workspace: cargo prints a summary per test binary.
+awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
