@@ -1,0 +1,18 @@
+//! Qyzmet's PKI: the test national certification authority (NCA) and e-signatures.
+//!
+//! Structures (certificates, CRLs, OCSP, CMS) are built and parsed with the RustCrypto `der`
+//! family; the arithmetic of keys and signatures is OpenSSL's, behind
+//! [`algorithm::SignatureAlgorithm`], so that another line (GOST 34.10-2015) is one more
+//! implementation rather than a rewrite.
+
+pub mod algorithm;
+pub mod cert;
+pub mod error;
+pub mod key;
+pub mod profile;
+pub mod revocation;
+
+pub use cert::Cert;
+pub use error::{PkiError, Result};
+pub use key::{KeyType, SigningKey};
+pub use profile::{Holder, KeyPurpose, Organisation, Role};
