@@ -100,3 +100,35 @@ pub enum CertStatus {
     /// Not issued by this CA.
     Unknown,
 }
+
+/// Where a revocation answer came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RevocationSourceKind {
+    Crl,
+    Ocsp,
+}
+
+/// A revocation answer with its freshness: it may be cached until `next_update`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevocationAnswer {
+    pub status: CertStatus,
+    pub source: RevocationSourceKind,
+    /// When the CRL was issued (thisUpdate) or the OCSP answer produced.
+    pub produced_at: DateTime<Utc>,
+    /// Until when the answer is current; `None` when the source gives no bound.
+    pub next_update: Option<DateTime<Utc>>,
+}
+
+/// Something that knows whether a certificate is revoked: a CRL, an OCSP responder, the NCA
+/// itself when it runs in the same process.
+pub trait RevocationSource: Send + Sync {
+    /// The status of `cert`, issued by `issuer`, as known now. An `Err` means the source could
+    /// not answer (unreachable, stale, badly signed): the verification is then indeterminate.
+    fn status(
+        &self,
+        cert: &crate::Cert,
+        issuer: &crate::Cert,
+        now: DateTime<Utc>,
+    ) -> Result<RevocationAnswer, String>;
+}
