@@ -12,13 +12,10 @@ use openssl::pkey::{PKey, Public};
 use spki::AlgorithmIdentifierOwned;
 
 pub const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
-pub const RSA_ENCRYPTION: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-pub const SHA256_WITH_RSA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+pub const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+pub const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 pub const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-pub const ECDSA_WITH_SHA256: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+pub const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 
 /// A public key ready for verification: parsed once, kept in caches.
 #[derive(Clone)]
@@ -29,8 +26,8 @@ pub struct VerifyingKey {
 impl VerifyingKey {
     /// From the DER of a SubjectPublicKeyInfo.
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
-        let pkey = PKey::public_key_from_der(der)
-            .map_err(|e| PkiError::malformed("public key", e))?;
+        let pkey =
+            PKey::public_key_from_der(der).map_err(|e| PkiError::malformed("public key", e))?;
         Ok(VerifyingKey { pkey })
     }
 

@@ -192,11 +192,14 @@ pub fn to_chrono(t: Time) -> DateTime<Utc> {
 
 /// X.509 time: UTCTime until 2049, GeneralizedTime after, as RFC 5280 asks.
 pub fn to_x509_time(t: DateTime<Utc>) -> Result<Time> {
-    let secs = u64::try_from(t.timestamp()).map_err(|_| PkiError::Refused("a time before 1970".into()))?;
+    let secs =
+        u64::try_from(t.timestamp()).map_err(|_| PkiError::Refused("a time before 1970".into()))?;
     let d = Duration::from_secs(secs);
     let dt = der::DateTime::from_unix_duration(d).map_err(|e| PkiError::Refused(e.to_string()))?;
     if dt.year() < 2050 {
-        Ok(Time::UtcTime(UtcTime::from_date_time(dt).map_err(|e| PkiError::Refused(e.to_string()))?))
+        Ok(Time::UtcTime(
+            UtcTime::from_date_time(dt).map_err(|e| PkiError::Refused(e.to_string()))?,
+        ))
     } else {
         Ok(Time::GeneralTime(GeneralizedTime::from_date_time(dt)))
     }
@@ -219,8 +222,12 @@ fn ext<T: AssociatedOid + Encode>(critical: bool, value: &T) -> Result<Extension
     Ok(Extension {
         extn_id: T::OID,
         critical,
-        extn_value: OctetString::new(value.to_der().map_err(|e| PkiError::Crypto(e.to_string()))?)
-            .map_err(|e| PkiError::Crypto(e.to_string()))?,
+        extn_value: OctetString::new(
+            value
+                .to_der()
+                .map_err(|e| PkiError::Crypto(e.to_string()))?,
+        )
+        .map_err(|e| PkiError::Crypto(e.to_string()))?,
     })
 }
 
@@ -265,13 +272,18 @@ pub struct Issuer<'a> {
 /// Build and sign a certificate.
 pub fn build(req: CertificateRequest<'_>, issuer: Issuer<'_>) -> Result<Cert> {
     if req.not_after <= req.not_before {
-        return Err(PkiError::Refused("the validity period ends before it begins".into()));
+        return Err(PkiError::Refused(
+            "the validity period ends before it begins".into(),
+        ));
     }
     let spki = spki::SubjectPublicKeyInfoOwned::from_der(&req.public_key_der)
         .map_err(|e| PkiError::malformed("public key", e))?;
     let ski = key_id(&req.public_key_der)?;
     let (issuer_name, aki) = match issuer.cert {
-        Some(c) => (c.subject().clone(), c.subject_key_id().unwrap_or(key_id(&c.spki_der()?)?)),
+        Some(c) => (
+            c.subject().clone(),
+            c.subject_key_id().unwrap_or(key_id(&c.spki_der()?)?),
+        ),
         None => (req.subject.clone(), ski.clone()),
     };
     let os = |b: Vec<u8>| OctetString::new(b).map_err(|e| PkiError::Crypto(e.to_string()));
@@ -286,19 +298,27 @@ pub fn build(req: CertificateRequest<'_>, issuer: Issuer<'_>) -> Result<Cert> {
             },
         )?,
     ];
-    let (basic, usages, ekus): (BasicConstraints, FlagSet<KeyUsages>, Vec<ObjectIdentifier>) = match req.usage {
-        Usage::Authority { path_len } => (
-            BasicConstraints { ca: true, path_len_constraint: path_len },
-            KeyUsages::KeyCertSign | KeyUsages::CRLSign | KeyUsages::DigitalSignature,
-            vec![],
-        ),
-        Usage::Holder { role, purpose } => {
-            let (ku, std_eku) = purpose_usages(purpose);
-            (no_ca(), ku, vec![std_eku, role.oid()])
-        }
-        Usage::OcspResponder => (no_ca(), KeyUsages::DigitalSignature.into(), vec![OCSP_SIGNING]),
-        Usage::Custom { purpose, ekus } => (no_ca(), purpose_usages(purpose).0, ekus.to_vec()),
-    };
+    let (basic, usages, ekus): (BasicConstraints, FlagSet<KeyUsages>, Vec<ObjectIdentifier>) =
+        match req.usage {
+            Usage::Authority { path_len } => (
+                BasicConstraints {
+                    ca: true,
+                    path_len_constraint: path_len,
+                },
+                KeyUsages::KeyCertSign | KeyUsages::CRLSign | KeyUsages::DigitalSignature,
+                vec![],
+            ),
+            Usage::Holder { role, purpose } => {
+                let (ku, std_eku) = purpose_usages(purpose);
+                (no_ca(), ku, vec![std_eku, role.oid()])
+            }
+            Usage::OcspResponder => (
+                no_ca(),
+                KeyUsages::DigitalSignature.into(),
+                vec![OCSP_SIGNING],
+            ),
+            Usage::Custom { purpose, ekus } => (no_ca(), purpose_usages(purpose).0, ekus.to_vec()),
+        };
     extensions.push(ext(true, &basic)?);
     extensions.push(ext(true, &KeyUsage(usages))?);
     if !ekus.is_empty() {
@@ -330,7 +350,8 @@ pub fn build(req: CertificateRequest<'_>, issuer: Issuer<'_>) -> Result<Cert> {
     let algorithm = issuer.key.algorithm();
     let tbs = TbsCertificate {
         version: Version::V3,
-        serial_number: SerialNumber::new(&random_serial()?).map_err(|e| PkiError::Crypto(e.to_string()))?,
+        serial_number: SerialNumber::new(&random_serial()?)
+            .map_err(|e| PkiError::Crypto(e.to_string()))?,
         signature: algorithm.signature_algorithm(),
         issuer: issuer_name,
         validity: Validity {
@@ -348,7 +369,8 @@ pub fn build(req: CertificateRequest<'_>, issuer: Issuer<'_>) -> Result<Cert> {
     let x509 = Certificate {
         tbs_certificate: tbs,
         signature_algorithm: algorithm.signature_algorithm(),
-        signature: BitString::from_bytes(&signature).map_err(|e| PkiError::Crypto(e.to_string()))?,
+        signature: BitString::from_bytes(&signature)
+            .map_err(|e| PkiError::Crypto(e.to_string()))?,
     };
     let der = x509.to_der().map_err(|e| PkiError::Crypto(e.to_string()))?;
     Ok(Cert { der, x509 })

@@ -39,7 +39,9 @@ impl FromStr for KeyType {
         match s {
             "rsa2048" | "rsa" => Ok(KeyType::Rsa2048),
             "ecdsa-p256" | "p256" | "ecdsa" => Ok(KeyType::EcdsaP256),
-            other => Err(format!("unknown key type `{other}`: use rsa2048 or ecdsa-p256")),
+            other => Err(format!(
+                "unknown key type `{other}`: use rsa2048 or ecdsa-p256"
+            )),
         }
     }
 }
@@ -120,8 +122,8 @@ impl SigningKey {
     }
 
     pub fn from_pkcs8_pem(pem: &[u8]) -> Result<Self> {
-        let pkey = PKey::private_key_from_pem(pem)
-            .map_err(|e| PkiError::malformed("private key", e))?;
+        let pkey =
+            PKey::private_key_from_pem(pem).map_err(|e| PkiError::malformed("private key", e))?;
         Self::from_pkey(pkey)
     }
 

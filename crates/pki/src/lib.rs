@@ -9,6 +9,8 @@ pub mod algorithm;
 pub mod cert;
 pub mod error;
 pub mod key;
+pub mod nca;
+pub mod p12;
 pub mod profile;
 pub mod revocation;
 

@@ -202,7 +202,10 @@ pub(crate) fn utf8(oid: ObjectIdentifier, value: &str) -> RelativeDistinguishedN
 /// A name attribute as PrintableString (country code, IIN/BIN serials).
 pub(crate) fn printable(oid: ObjectIdentifier, value: &str) -> RelativeDistinguishedName {
     match PrintableStringRef::new(value) {
-        Ok(s) => rdn(oid, Any::encode_from(&s).expect("a PrintableString encodes")),
+        Ok(s) => rdn(
+            oid,
+            Any::encode_from(&s).expect("a PrintableString encodes"),
+        ),
         Err(_) => utf8(oid, value),
     }
 }
