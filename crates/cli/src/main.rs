@@ -37,6 +37,14 @@ enum Command {
         #[command(subcommand)]
         command: cmd::regulations::RegulationsCommand,
     },
+    /// The test national certification authority (NCA).
+    Pki {
+        /// The NCA's folder.
+        #[arg(long, default_value = "data/nca", global = true)]
+        dir: PathBuf,
+        #[command(subcommand)]
+        command: cmd::pki::PkiCommand,
+    },
     /// Start the platform: load and check the regulations and the calendar, and say what runs.
     Serve(cmd::serve::ServeArgs),
 }
@@ -47,6 +55,7 @@ fn main() -> ExitCode {
         Command::Id { command } => cmd::id::run(command),
         Command::Calendar { dir, command } => cmd::calendar::run(&dir, command),
         Command::Regulations { command } => cmd::regulations::run(command),
+        Command::Pki { dir, command } => cmd::pki::run(&dir, command),
         Command::Serve(args) => cmd::serve::run(args),
     }
 }

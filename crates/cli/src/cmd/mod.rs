@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod id;
+pub mod pki;
 pub mod regulations;
 pub mod serve;
 
