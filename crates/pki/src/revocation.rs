@@ -73,10 +73,16 @@ impl fmt::Display for RevocationReason {
 impl FromStr for RevocationReason {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|r| r.name() == s).ok_or_else(|| {
-            let names: Vec<_> = Self::ALL.iter().map(|r| r.name()).collect();
-            format!("unknown revocation reason `{s}`: use one of {}", names.join(", "))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|r| r.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|r| r.name()).collect();
+                format!(
+                    "unknown revocation reason `{s}`: use one of {}",
+                    names.join(", ")
+                )
+            })
     }
 }
 
