@@ -13,3 +13,20 @@ if command -v rustup >/dev/null 2>&1; then
     fi
   done
 fi
+
+# OpenSSL: the library the PKI links to (headers + pkg-config to build it) and the command line
+# the interoperability tests check our signatures, CRLs and OCSP answers with.
+need=()
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+if ! pkg-config --exists openssl 2>/dev/null; then need+=(libssl-dev); fi
+if [ ${#need[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
+  else
+    echo "setup: please install ${need[*]} (OpenSSL 3 headers, pkg-config, the openssl command)" >&2
+    exit 1
+  fi
+fi
