@@ -7,14 +7,20 @@
 
 pub mod algorithm;
 pub mod cert;
+pub mod crl;
 pub mod error;
 pub mod key;
+pub mod ocsp;
 pub mod nca;
 pub mod p12;
 pub mod profile;
 pub mod revocation;
+pub mod sources;
 
 pub use cert::Cert;
+pub use crl::Crl;
+pub use ocsp::ResponderContext;
 pub use error::{PkiError, Result};
 pub use key::{KeyType, SigningKey};
 pub use profile::{Holder, KeyPurpose, Organisation, Role};
+pub use sources::{CombinedSource, CrlSource, HttpFetch, OcspSource, Transport};
