@@ -9,6 +9,7 @@ pub mod algorithm;
 pub mod cert;
 pub mod crl;
 pub mod error;
+pub mod http;
 pub mod key;
 pub mod ocsp;
 pub mod nca;

@@ -355,7 +355,7 @@ impl Nca {
 
     /// What the NCA knows of a serial number (bytes, as in the certificate).
     pub fn status(&self, serial: &[u8]) -> CertStatus {
-        let hex = cert::hex(serial);
+        let hex = cert::hex(crate::crl::normalize_serial(serial));
         match self.registry.issued.iter().find(|r| r.serial == hex) {
             None => CertStatus::Unknown,
             Some(IssuedRecord {
@@ -403,6 +403,31 @@ impl Nca {
         self.registry.crl_number += 1;
         self.save()?;
         Ok(self.registry.crl_number)
+    }
+
+    /// A new CRL of every revocation, signed by the issuing CA, current for `validity`.
+    pub fn publish_crl(&mut self, now: DateTime<Utc>, validity: Duration) -> Result<Vec<u8>> {
+        let number = self.next_crl_number()?;
+        crate::crl::build(
+            &self.issuing.cert,
+            &self.issuing.key,
+            &self.revoked(),
+            now,
+            now + validity,
+            number,
+        )
+    }
+
+    /// Answer an OCSP request (DER) as the NCA's delegated responder; answers are current for
+    /// `validity`. Bad requests get the OCSP error answer, never a panic.
+    pub fn answer_ocsp(&self, request: &[u8], now: DateTime<Utc>, validity: Duration) -> Vec<u8> {
+        let ctx = crate::ocsp::ResponderContext {
+            issuer: &self.issuing.cert,
+            responder: &self.ocsp.cert,
+            key: &self.ocsp.key,
+            validity,
+        };
+        crate::ocsp::respond(request, &ctx, &|serial| self.status(serial), now)
     }
 
     fn cert_path(&self, serial_hex: &str) -> PathBuf {
