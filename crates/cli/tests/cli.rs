@@ -185,8 +185,15 @@ fn serve_refuses_unsound_regulations() {
 
 #[test]
 fn serve_answers_the_catalogue_over_http() {
+    let data = scratch("serve-data");
     let mut child = Command::new(env!("CARGO_BIN_EXE_qyzmet"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data",
+            data.to_str().unwrap(),
+        ])
         .current_dir(root())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -85,20 +85,43 @@ pub fn run(dir: &Path, command: PkiCommand) -> ExitCode {
 fn execute(dir: &Path, command: PkiCommand) -> Result<(), String> {
     let now = Utc::now();
     match command {
-        PkiCommand::Init { key_type, crl_url, ocsp_url } => {
-            let nca = Nca::init(dir, key_type, NcaUrls { crl: crl_url, ocsp: ocsp_url }, now)
-                .map_err(|e| e.to_string())?;
+        PkiCommand::Init {
+            key_type,
+            crl_url,
+            ocsp_url,
+        } => {
+            let nca = Nca::init(
+                dir,
+                key_type,
+                NcaUrls {
+                    crl: crl_url,
+                    ocsp: ocsp_url,
+                },
+                now,
+            )
+            .map_err(|e| e.to_string())?;
             println!("NCA created in {}", dir.display());
-            println!("  root:    {} ({})", nca.root().subject_string(), nca.root().serial_hex());
+            println!(
+                "  root:    {} ({})",
+                nca.root().subject_string(),
+                nca.root().serial_hex()
+            );
             println!("  issuing: {}", nca.issuing().cert.subject_string());
-            println!("  trust anchor for relying parties: {}", dir.join("root.crt").display());
+            println!(
+                "  trust anchor for relying parties: {}",
+                dir.join("root.crt").display()
+            );
             Ok(())
         }
         PkiCommand::Issue(args) => issue(dir, args, now),
         PkiCommand::Revoke { serial, reason } => {
             let mut nca = Nca::open(dir).map_err(|e| e.to_string())?;
-            nca.revoke(&serial, reason, now).map_err(|e| e.to_string())?;
-            println!("revoked {serial} ({reason}) at {}", now.format("%Y-%m-%d %H:%M:%S UTC"));
+            nca.revoke(&serial, reason, now)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "revoked {serial} ({reason}) at {}",
+                now.format("%Y-%m-%d %H:%M:%S UTC")
+            );
             Ok(())
         }
         PkiCommand::List => {
@@ -163,7 +186,11 @@ fn issue(dir: &Path, a: IssueArgs, now: chrono::DateTime<Utc>) -> Result<(), Str
         .map_err(|e| e.to_string())?;
     let p12 = issued.to_pkcs12(&password).map_err(|e| e.to_string())?;
     std::fs::write(&a.out, p12).map_err(|e| format!("{}: {e}", a.out.display()))?;
-    println!("issued {} to {}", issued.cert.serial_hex(), issued.cert.subject_string());
+    println!(
+        "issued {} to {}",
+        issued.cert.serial_hex(),
+        issued.cert.subject_string()
+    );
     println!("  key file: {}", a.out.display());
     Ok(())
 }

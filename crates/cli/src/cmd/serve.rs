@@ -1,8 +1,11 @@
 //! `qyzmet serve`: start the platform with what exists so far — the regulations, proven sound,
-//! and the working-day calendar — and the portal's service catalogue over HTTP.
+//! the working-day calendar, the portal's service catalogue and the test NCA (created in the
+//! data folder on first start) with its CRL and OCSP responder — over HTTP.
 
 use super::regulations::load_catalog;
 use clap::Args;
+use qyzmet_pki::nca::{Nca, NcaUrls};
+use qyzmet_pki::KeyType;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +21,25 @@ pub struct ServeArgs {
     /// Folder of per-year calendar files.
     #[arg(long, default_value = "calendar")]
     calendar: PathBuf,
+    /// Folder of the platform's own state (the NCA lives in `nca/` inside it).
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+}
+
+/// Open the NCA in the data folder, or create it on first start with revocation URLs on `addr`.
+fn open_or_create_nca(dir: &std::path::Path, addr: SocketAddr) -> Result<(Nca, bool), String> {
+    if dir.join("registry.json").exists() {
+        return Nca::open(dir)
+            .map(|n| (n, false))
+            .map_err(|e| e.to_string());
+    }
+    let urls = NcaUrls {
+        crl: Some(format!("http://{addr}/nca/crl")),
+        ocsp: Some(format!("http://{addr}/nca/ocsp")),
+    };
+    Nca::init(dir, KeyType::Rsa2048, urls, chrono::Utc::now())
+        .map(|n| (n, true))
+        .map_err(|e| e.to_string())
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -47,7 +69,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         }
     };
     let services = catalog.len();
-    let app = qyzmet_portal::router(qyzmet_portal::Portal::new(catalog));
+    let portal = qyzmet_portal::router(qyzmet_portal::Portal::new(catalog));
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(args.addr).await {
             Ok(l) => l,
@@ -57,6 +79,17 @@ pub fn run(args: ServeArgs) -> ExitCode {
             }
         };
         let addr = listener.local_addr().unwrap_or(args.addr);
+        let nca_dir = args.data.join("nca");
+        let (nca, created) = match open_or_create_nca(&nca_dir, addr) {
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("refusing to start: the NCA: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let nca_urls = nca.urls().clone();
+        let nca = qyzmet_pki::http::NcaService::new(nca, qyzmet_pki::http::Freshness::default());
+        let app = portal.merge(qyzmet_pki::http::router(nca));
         let first = years.first().copied().unwrap_or_default();
         let last = years.last().copied().unwrap_or_default();
         println!("Qyzmet is running on http://{addr}");
@@ -67,6 +100,17 @@ pub fn run(args: ServeArgs) -> ExitCode {
         println!(
             "  working-day calendar {first}–{last} ({})",
             args.calendar.display()
+        );
+        println!(
+            "  test NCA {} in {}: trust anchor {}",
+            if created { "created" } else { "opened" },
+            nca_dir.display(),
+            nca_dir.join("root.crt").display()
+        );
+        println!(
+            "    CRL {}  OCSP {}",
+            nca_urls.crl.as_deref().unwrap_or("-"),
+            nca_urls.ocsp.as_deref().unwrap_or("-")
         );
         println!("  service catalogue: http://{addr}/api/services");
         println!("  health:            http://{addr}/health");
