@@ -7,6 +7,7 @@
 
 pub mod algorithm;
 pub mod cert;
+pub mod cms;
 pub mod crl;
 pub mod error;
 pub mod http;
@@ -16,6 +17,7 @@ pub mod nca;
 pub mod p12;
 pub mod profile;
 pub mod revocation;
+pub mod verify;
 pub mod sources;
 
 pub use cert::Cert;
@@ -24,4 +26,5 @@ pub use ocsp::ResponderContext;
 pub use error::{PkiError, Result};
 pub use key::{KeyType, SigningKey};
 pub use profile::{Holder, KeyPurpose, Organisation, Role};
+pub use verify::{Expectation, SignatureRefusal, ValidationReport, Verifier};
 pub use sources::{CombinedSource, CrlSource, HttpFetch, OcspSource, Transport};
