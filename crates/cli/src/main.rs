@@ -45,6 +45,10 @@ enum Command {
         #[command(subcommand)]
         command: cmd::pki::PkiCommand,
     },
+    /// Sign a file with a PKCS#12 key file: CMS (CAdES-BES), attached or detached.
+    Sign(cmd::signature::SignArgs),
+    /// Verify a CMS signature and print the validation report (exit 0 only when it passed).
+    Verify(cmd::signature::VerifyArgs),
     /// Start the platform: load and check the regulations and the calendar, and say what runs.
     Serve(cmd::serve::ServeArgs),
 }
@@ -56,6 +60,8 @@ fn main() -> ExitCode {
         Command::Calendar { dir, command } => cmd::calendar::run(&dir, command),
         Command::Regulations { command } => cmd::regulations::run(command),
         Command::Pki { dir, command } => cmd::pki::run(&dir, command),
+        Command::Sign(args) => cmd::signature::sign(args),
+        Command::Verify(args) => cmd::signature::verify(args),
         Command::Serve(args) => cmd::serve::run(args),
     }
 }

@@ -58,9 +58,15 @@ impl NcaService {
         })
     }
 
-    /// The NCA itself, for issuing and revoking in the same process.
+    /// The NCA itself, with the latest state on disk (the command line may have issued or
+    /// revoked beside the running server); for issuing and revoking in the same process too.
     pub fn nca(&self) -> std::sync::MutexGuard<'_, Nca> {
-        self.nca.lock().unwrap_or_else(|p| p.into_inner())
+        let mut nca = self.nca.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = nca.refresh() {
+            // Keep answering from the state last read; the operator sees why.
+            eprintln!("NCA: cannot re-read its registry, answering from the last one: {e}");
+        }
+        nca
     }
 
     /// The current CRL: republished when a revocation happened since, or when half of its

@@ -113,6 +113,8 @@ pub struct Nca {
     issuing: Authority,
     ocsp: Authority,
     registry: Registry,
+    /// When registry.json was last read or written by this instance.
+    registry_mtime: Option<std::time::SystemTime>,
 }
 
 const ROOT_YEARS: i64 = 20;
@@ -175,7 +177,7 @@ impl Nca {
             now,
             years(OCSP_YEARS),
         )?;
-        let nca = Nca {
+        let mut nca = Nca {
             dir: dir.to_path_buf(),
             root,
             issuing,
@@ -186,6 +188,7 @@ impl Nca {
                 crl_number: 0,
                 issued: Vec::new(),
             },
+            registry_mtime: None,
         };
         for (name, a) in [
             ("root", &nca.root),
@@ -241,8 +244,7 @@ impl Nca {
                 io(&registry_path, e)
             }
         })?;
-        let registry: Registry = serde_json::from_slice(&text)
-            .map_err(|e| state(dir, &format!("registry.json is damaged: {e}")))?;
+        let registry = parse_registry(dir, &text)?;
         let load = |name: &str| -> Result<Authority> {
             let key = std::fs::read(dir.join(format!("{name}.key"))).map_err(|e| io(dir, e))?;
             let cert = std::fs::read(dir.join(format!("{name}.crt"))).map_err(|e| io(dir, e))?;
@@ -257,7 +259,21 @@ impl Nca {
             issuing: load("issuing")?,
             ocsp: load("ocsp")?,
             registry,
+            registry_mtime: mtime(&registry_path),
         })
+    }
+
+    /// Re-read the registry when another process (the command line beside a running server)
+    /// changed it, so that every answer and every change starts from the latest state.
+    pub fn refresh(&mut self) -> Result<()> {
+        let path = self.dir.join("registry.json");
+        let now = mtime(&path);
+        if now.is_some() && now != self.registry_mtime {
+            let text = std::fs::read(&path).map_err(|e| io(&path, e))?;
+            self.registry = parse_registry(&self.dir, &text)?;
+            self.registry_mtime = now;
+        }
+        Ok(())
     }
 
     pub fn dir(&self) -> &Path {
@@ -283,6 +299,7 @@ impl Nca {
 
     /// Issue a key and certificate to a holder.
     pub fn issue(&mut self, req: &IssueRequest, now: DateTime<Utc>) -> Result<IssuedKey> {
+        self.refresh()?;
         req.holder.check().map_err(PkiError::Refused)?;
         if req.not_before < self.issuing.cert.not_before()
             || req.not_after > self.issuing.cert.not_after()
@@ -339,6 +356,7 @@ impl Nca {
         reason: RevocationReason,
         at: DateTime<Utc>,
     ) -> Result<()> {
+        self.refresh()?;
         let serial = normalise_serial(serial_hex);
         let record = self
             .registry
@@ -400,6 +418,7 @@ impl Nca {
 
     /// The next CRL number, persisted so that numbers only grow across restarts.
     pub fn next_crl_number(&mut self) -> Result<u64> {
+        self.refresh()?;
         self.registry.crl_number += 1;
         self.save()?;
         Ok(self.registry.crl_number)
@@ -434,11 +453,22 @@ impl Nca {
         self.dir.join("certs").join(format!("{serial_hex}.crt"))
     }
 
-    fn save(&self) -> Result<()> {
+    fn save(&mut self) -> Result<()> {
         let json = serde_json::to_vec_pretty(&self.registry)
             .map_err(|e| PkiError::Crypto(e.to_string()))?;
-        write_file(&self.dir.join("registry.json"), &json, false)
+        let path = self.dir.join("registry.json");
+        write_file(&path, &json, false)?;
+        self.registry_mtime = mtime(&path);
+        Ok(())
     }
+}
+
+fn parse_registry(dir: &Path, text: &[u8]) -> Result<Registry> {
+    serde_json::from_slice(text).map_err(|e| state(dir, &format!("registry.json is damaged: {e}")))
+}
+
+fn mtime(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 fn normalise_serial(s: &str) -> String {

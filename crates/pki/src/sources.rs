@@ -336,3 +336,38 @@ fn uri(name: &GeneralName) -> Option<String> {
         _ => None,
     }
 }
+
+/// Asks wherever the certificate being checked says: its OCSP responder first, then its CRL
+/// distribution point — what a relying party does that has no configured source. Sources are
+/// kept per URL set, so a CRL fetched once is reused until its next update.
+#[derive(Default)]
+pub struct AsTheCertificateSays {
+    sources: std::sync::Mutex<
+        std::collections::HashMap<(Option<String>, Option<String>), Arc<CombinedSource>>,
+    >,
+}
+
+impl RevocationSource for AsTheCertificateSays {
+    fn status(
+        &self,
+        cert: &Cert,
+        issuer: &Cert,
+        now: DateTime<Utc>,
+    ) -> Result<RevocationAnswer, String> {
+        let urls = revocation_urls(cert);
+        if urls.crl.is_none() && urls.ocsp.is_none() {
+            return Err(format!(
+                "certificate {} names no CRL or OCSP responder",
+                cert.serial_hex()
+            ));
+        }
+        let source = {
+            let mut sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
+            sources
+                .entry((urls.crl.clone(), urls.ocsp.clone()))
+                .or_insert_with(|| Arc::new(CombinedSource::http(&urls)))
+                .clone()
+        };
+        source.status(cert, issuer, now)
+    }
+}

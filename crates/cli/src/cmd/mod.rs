@@ -5,6 +5,7 @@ pub mod id;
 pub mod pki;
 pub mod regulations;
 pub mod serve;
+pub mod signature;
 
 use std::path::PathBuf;
 
