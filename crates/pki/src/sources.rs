@@ -337,14 +337,15 @@ fn uri(name: &GeneralName) -> Option<String> {
     }
 }
 
+/// A certificate's (CRL, OCSP) URLs.
+type UrlSet = (Option<String>, Option<String>);
+
 /// Asks wherever the certificate being checked says: its OCSP responder first, then its CRL
 /// distribution point — what a relying party does that has no configured source. Sources are
 /// kept per URL set, so a CRL fetched once is reused until its next update.
 #[derive(Default)]
 pub struct AsTheCertificateSays {
-    sources: std::sync::Mutex<
-        std::collections::HashMap<(Option<String>, Option<String>), Arc<CombinedSource>>,
-    >,
+    sources: std::sync::Mutex<std::collections::HashMap<UrlSet, Arc<CombinedSource>>>,
 }
 
 impl RevocationSource for AsTheCertificateSays {
