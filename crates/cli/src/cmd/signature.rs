@@ -116,44 +116,61 @@ pub fn sign(args: SignArgs) -> ExitCode {
     }
 }
 
+/// What `verify` needs, read and checked before any verification.
+struct Prepared {
+    verifier: Verifier,
+    expect: Expectation,
+    cms: Vec<u8>,
+    data: Option<Vec<u8>>,
+}
+
+fn prepare(args: &VerifyArgs, now: chrono::DateTime<Utc>) -> Result<Prepared, String> {
+    let anchors = args
+        .trust
+        .iter()
+        .map(|p| read_cert(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let intermediates = args
+        .intermediate
+        .iter()
+        .map(|p| read_cert(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let verifier = Verifier::new(anchors).with_intermediates(intermediates);
+    let verifier = if args.no_revocation {
+        verifier.without_revocation_check()
+    } else {
+        verifier.with_revocation(Arc::new(AsTheCertificateSays::default()))
+    };
+    let expect = Expectation {
+        iin: args
+            .expect_iin
+            .as_deref()
+            .map(|s| Iin::parse(s, now.date_naive()).map_err(|e| format!("--expect-iin: {e}")))
+            .transpose()?,
+        bin: args
+            .expect_bin
+            .as_deref()
+            .map(|s| Bin::parse(s).map_err(|e| format!("--expect-bin: {e}")))
+            .transpose()?,
+        ..Expectation::default()
+    };
+    Ok(Prepared {
+        verifier,
+        expect,
+        cms: read(&args.file)?,
+        data: args.data.as_deref().map(read).transpose()?,
+    })
+}
+
 pub fn verify(args: VerifyArgs) -> ExitCode {
     let now = Utc::now();
-    let setup = (|| -> Result<(Verifier, Expectation, Vec<u8>, Option<Vec<u8>>), String> {
-        let anchors = args
-            .trust
-            .iter()
-            .map(|p| read_cert(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let intermediates = args
-            .intermediate
-            .iter()
-            .map(|p| read_cert(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut verifier = Verifier::new(anchors).with_intermediates(intermediates);
-        verifier = if args.no_revocation {
-            verifier.without_revocation_check()
-        } else {
-            verifier.with_revocation(Arc::new(AsTheCertificateSays::default()))
-        };
-        let expect = Expectation {
-            iin: args
-                .expect_iin
-                .as_deref()
-                .map(|s| Iin::parse(s, now.date_naive()).map_err(|e| format!("--expect-iin: {e}")))
-                .transpose()?,
-            bin: args
-                .expect_bin
-                .as_deref()
-                .map(|s| Bin::parse(s).map_err(|e| format!("--expect-bin: {e}")))
-                .transpose()?,
-            ..Expectation::default()
-        };
-        let cms = read(&args.file)?;
-        let data = args.data.as_deref().map(read).transpose()?;
-        Ok((verifier, expect, cms, data))
-    })();
-    let (verifier, expect, cms, data) = match setup {
-        Ok(s) => s,
+    let Prepared {
+        verifier,
+        expect,
+        cms,
+        data,
+    } = match prepare(&args, now) {
+        Ok(p) => p,
         Err(e) => {
             eprintln!("qyzmet verify: {e}");
             return ExitCode::from(2);
