@@ -258,7 +258,7 @@ impl fmt::Display for StepKind {
 }
 
 /// What a condition checks; the engine knows how to check each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
     /// Login and password (or certificate) of the acting person.
