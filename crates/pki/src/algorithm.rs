@@ -7,9 +7,12 @@ use crate::error::{PkiError, Result};
 use const_oid::ObjectIdentifier;
 use der::asn1::Null;
 use der::{Any, Encode};
-use openssl::hash::{hash, MessageDigest};
-use openssl::pkey::{PKey, Public};
+use openssl::error::ErrorStack;
+use openssl::md::Md;
+use openssl::pkey::{Id, PKey, Public};
+use openssl::pkey_ctx::PkeyCtx;
 use spki::AlgorithmIdentifierOwned;
+use std::sync::{Arc, Mutex};
 
 pub const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 pub const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -17,22 +20,69 @@ pub const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.
 pub const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 pub const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 
-/// A public key ready for verification: parsed once, kept in caches.
+/// A public key ready for verification: parsed once, kept in caches. It keeps the OpenSSL
+/// verification contexts it made (one per concurrent use), so that a repeat verification is
+/// one `EVP_PKEY_verify` of a digest, without fetching the algorithm again.
 #[derive(Clone)]
 pub struct VerifyingKey {
     pkey: PKey<Public>,
+    id: Id,
+    contexts: Arc<Mutex<Vec<PkeyCtx<Public>>>>,
 }
+
+/// SHA-256 by OpenSSL's low-level functions: the one-shot `SHA256()` of OpenSSL 3 fetches
+/// the algorithm from the provider on each call, which costs more than hashing a few
+/// hundred bytes.
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    let mut hasher = openssl::sha::Sha256::new();
+    hasher.update(data);
+    hasher.finish()
+}
+
+/// How many idle verification contexts a key keeps.
+const MAX_IDLE_CONTEXTS: usize = 8;
 
 impl VerifyingKey {
     /// From the DER of a SubjectPublicKeyInfo.
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
         let pkey =
             PKey::public_key_from_der(der).map_err(|e| PkiError::malformed("public key", e))?;
-        Ok(VerifyingKey { pkey })
+        Ok(VerifyingKey {
+            id: pkey.id(),
+            pkey,
+            contexts: Arc::default(),
+        })
     }
 
-    pub(crate) fn pkey(&self) -> &PKey<Public> {
-        &self.pkey
+    fn new_context(&self) -> std::result::Result<PkeyCtx<Public>, ErrorStack> {
+        let mut ctx = PkeyCtx::new(&self.pkey)?;
+        ctx.verify_init()?;
+        ctx.set_signature_md(Md::sha256())?;
+        Ok(ctx)
+    }
+
+    /// Whether `signature` is valid for a message whose SHA-256 is `digest` (RSA PKCS#1 v1.5
+    /// or ECDSA, as the key is). A malformed signature is simply not valid.
+    fn verify_sha256_digest(&self, digest: &[u8; 32], signature: &[u8]) -> Result<bool> {
+        let idle = self
+            .contexts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop();
+        let mut ctx = match idle {
+            Some(ctx) => ctx,
+            None => self.new_context()?,
+        };
+        // OpenSSL reports a malformed signature as an error; to a caller it is simply not valid.
+        let valid = ctx.verify(digest, signature).unwrap_or(false);
+        if valid {
+            // A context that failed is dropped rather than trusted with the next signature.
+            let mut idle = self.contexts.lock().unwrap_or_else(|p| p.into_inner());
+            if idle.len() < MAX_IDLE_CONTEXTS {
+                idle.push(ctx);
+            }
+        }
+        Ok(valid)
     }
 }
 
@@ -58,10 +108,7 @@ fn alg(oid: ObjectIdentifier, null_params: bool) -> AlgorithmIdentifierOwned {
 }
 
 fn verify_with_sha256(key: &VerifyingKey, message: &[u8], signature: &[u8]) -> Result<bool> {
-    let mut verifier = openssl::sign::Verifier::new(MessageDigest::sha256(), key.pkey())?;
-    verifier.update(message)?;
-    // OpenSSL reports a malformed signature as an error; to a caller it is simply not valid.
-    Ok(verifier.verify(signature).unwrap_or(false))
+    key.verify_sha256_digest(&sha256(message), signature)
 }
 
 /// RSA PKCS#1 v1.5 with SHA-256, the NCA's RSA line.
@@ -78,10 +125,10 @@ impl SignatureAlgorithm for RsaSha256 {
         alg(SHA256, true)
     }
     fn digest(&self, data: &[u8]) -> Result<Vec<u8>> {
-        Ok(hash(MessageDigest::sha256(), data)?.to_vec())
+        Ok(sha256(data).to_vec())
     }
     fn verify(&self, key: &VerifyingKey, message: &[u8], signature: &[u8]) -> Result<bool> {
-        if key.pkey().rsa().is_err() {
+        if key.id != Id::RSA {
             return Ok(false);
         }
         verify_with_sha256(key, message, signature)
@@ -102,10 +149,10 @@ impl SignatureAlgorithm for EcdsaP256Sha256 {
         alg(SHA256, false)
     }
     fn digest(&self, data: &[u8]) -> Result<Vec<u8>> {
-        Ok(hash(MessageDigest::sha256(), data)?.to_vec())
+        Ok(sha256(data).to_vec())
     }
     fn verify(&self, key: &VerifyingKey, message: &[u8], signature: &[u8]) -> Result<bool> {
-        if key.pkey().ec_key().is_err() {
+        if key.id != Id::EC {
             return Ok(false);
         }
         verify_with_sha256(key, message, signature)

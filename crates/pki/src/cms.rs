@@ -598,6 +598,193 @@ fn parse_signer(si: &SignerInfo, signed_attrs_der: Option<Vec<u8>>) -> Result<Si
     })
 }
 
+/// One DER element found by [`read_tlv`]: its tag byte, its whole encoding and its value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tlv<'a> {
+    pub tag: u8,
+    pub whole: &'a [u8],
+    pub value: &'a [u8],
+}
+
+/// The first DER element of `input` and what follows it, read by hand. Stricter than the
+/// `der` crate (which decides whether a message is well-formed): a one-byte tag, and a
+/// definite length in its shortest form below 16 MiB. Anything else gives `None`, and the
+/// caller falls back to the full parser.
+pub(crate) fn read_tlv(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    if tag & 0x1f == 0x1f {
+        return None;
+    }
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = match first {
+        0..=0x7f => (usize::from(first), rest),
+        0x81 => {
+            let (&b, rest) = rest.split_first()?;
+            (b >= 0x80).then_some((usize::from(b), rest))?
+        }
+        0x82 => {
+            let (b, rest) = rest.split_first_chunk::<2>()?;
+            let len = usize::from(u16::from_be_bytes(*b));
+            (len >= 0x100).then_some((len, rest))?
+        }
+        0x83 => {
+            let (b, rest) = rest.split_first_chunk::<3>()?;
+            let len = usize::from(b[0]) << 16 | usize::from(b[1]) << 8 | usize::from(b[2]);
+            (len >= 0x1_0000).then_some((len, rest))?
+        }
+        _ => return None,
+    };
+    let header = input.len() - rest.len();
+    let value = rest.get(..len)?;
+    Some((
+        Tlv {
+            tag,
+            whole: &input[..header + len],
+            value,
+        },
+        &rest[len..],
+    ))
+}
+
+/// The element of `input` with tag `tag`, and what follows it.
+fn expect_tlv(input: &[u8], tag: u8) -> Option<(Tlv<'_>, &[u8])> {
+    read_tlv(input).filter(|(t, _)| t.tag == tag)
+}
+
+/// The bytes of `whole` from the start of `from` to the end of `to`, both inside it.
+fn span<'a>(whole: &'a [u8], from: &[u8], to: &[u8]) -> Option<&'a [u8]> {
+    let base = whole.as_ptr() as usize;
+    let start = (from.as_ptr() as usize).checked_sub(base)?;
+    let end = (to.as_ptr() as usize).checked_sub(base)? + to.len();
+    whole.get(start..end)
+}
+
+/// The DER of the `id-data` object identifier.
+const ID_DATA_DER: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+];
+/// The DER of the `id-signedData` object identifier.
+const ID_SIGNED_DATA_DER: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+];
+/// The DER of the `messageDigest` attribute's object identifier.
+pub(crate) const ID_MESSAGE_DIGEST_DER: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04,
+];
+/// The DER of the `signingTime` attribute's object identifier.
+pub(crate) const ID_SIGNING_TIME_DER: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x05,
+];
+
+/// A single-signer `ContentInfo(SignedData)` of `id-data` cut into its parts by walking the
+/// DER by hand, without decoding anything: the parts a signer writes the same way in each
+/// message (to be compared as bytes with a message of the same signer that [`parse_raw`]
+/// read), and those that change (the content, the signed attributes, the signature).
+///
+/// `None` for anything outside this common shape (attached content in pieces, CRLs in the
+/// message, unsigned attributes, several signers, another content type, lengths of 16 MiB
+/// or more, …): such messages are read by [`parse_raw`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct QuickMessage<'a> {
+    /// SignedData's `version` and `digestAlgorithms`, as written.
+    pub signed_data_head: &'a [u8],
+    /// The encapsulated content, when attached.
+    pub content: Option<&'a [u8]>,
+    /// The `[0] certificates` element, as written.
+    pub certificates: &'a [u8],
+    /// SignerInfo's `version`, `sid` and `digestAlgorithm`, as written.
+    pub signer_head: &'a [u8],
+    /// The `[0] signedAttrs` element, as written (tag `0xA0`).
+    pub signed_attrs: Tlv<'a>,
+    /// SignerInfo's `signatureAlgorithm`, as written.
+    pub signature_algorithm: &'a [u8],
+    /// The signature value.
+    pub signature: &'a [u8],
+}
+
+impl<'a> QuickMessage<'a> {
+    pub(crate) fn read(der: &'a [u8]) -> Option<Self> {
+        // ContentInfo ::= SEQUENCE { contentType, [0] EXPLICIT SignedData }, and nothing after.
+        let (ci, rest) = expect_tlv(der, 0x30)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        let body = ci.value.strip_prefix(ID_SIGNED_DATA_DER)?;
+        let (explicit, rest) = expect_tlv(body, 0xa0)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        let (sd, rest) = expect_tlv(explicit.value, 0x30)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        let (version, rest) = expect_tlv(sd.value, 0x02)?;
+        let (digest_algorithms, rest) = expect_tlv(rest, 0x31)?;
+        let signed_data_head = span(sd.value, version.whole, digest_algorithms.whole)?;
+        // EncapsulatedContentInfo ::= SEQUENCE { id-data, [0] EXPLICIT OCTET STRING OPTIONAL }
+        let (encap, rest) = expect_tlv(rest, 0x30)?;
+        let after_type = encap.value.strip_prefix(ID_DATA_DER)?;
+        let content = if after_type.is_empty() {
+            None
+        } else {
+            let (explicit, tail) = expect_tlv(after_type, 0xa0)?;
+            let (octets, inner_tail) = expect_tlv(explicit.value, 0x04)?;
+            if !tail.is_empty() || !inner_tail.is_empty() {
+                return None;
+            }
+            Some(octets.value)
+        };
+        let (certificates, rest) = expect_tlv(rest, 0xa0)?;
+        let (infos, rest) = expect_tlv(rest, 0x31)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        let (info, rest) = expect_tlv(infos.value, 0x30)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        // SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, [0] signedAttrs,
+        //                           signatureAlgorithm, signature, [1] unsignedAttrs OPTIONAL }
+        let (version, rest) = expect_tlv(info.value, 0x02)?;
+        let (_sid, rest) = read_tlv(rest)?;
+        let (digest_algorithm, rest) = expect_tlv(rest, 0x30)?;
+        let signer_head = span(info.value, version.whole, digest_algorithm.whole)?;
+        let (signed_attrs, rest) = expect_tlv(rest, 0xa0)?;
+        let (signature_algorithm, rest) = expect_tlv(rest, 0x30)?;
+        let (signature, rest) = expect_tlv(rest, 0x04)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        Some(QuickMessage {
+            signed_data_head,
+            content,
+            certificates: certificates.whole,
+            signer_head,
+            signed_attrs,
+            signature_algorithm: signature_algorithm.whole,
+            signature: signature.value,
+        })
+    }
+
+    /// The signed attributes as the signature covers them: re-tagged as a SET (RFC 5652
+    /// §5.4), in two pieces to hash one after the other.
+    pub(crate) fn signed_attrs_as_set(&self) -> [&'a [u8]; 2] {
+        [&[0x31], &self.signed_attrs.whole[1..]]
+    }
+}
+
+/// An attribute `SEQUENCE { type, SET { value } }` with a single value: the DER of its type
+/// (`06 …`) and of its value.
+pub(crate) fn single_valued_attribute(attribute: Tlv<'_>) -> Option<(&[u8], Tlv<'_>)> {
+    if attribute.tag != 0x30 {
+        return None;
+    }
+    let (oid, rest) = expect_tlv(attribute.value, 0x06)?;
+    let (values, rest) = expect_tlv(rest, 0x31)?;
+    let (value, tail) = read_tlv(values.value)?;
+    (rest.is_empty() && tail.is_empty()).then_some((oid.whole, value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

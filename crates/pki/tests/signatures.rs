@@ -854,6 +854,170 @@ proptest! {
     }
 }
 
+/// Reports compare whole but for `cache_hit` (and whether the revocation answer was cached),
+/// which say how the verifier worked, not what it found.
+fn same_report(warm: &ValidationReport, cold: &ValidationReport) -> bool {
+    let mut cold = cold.clone();
+    cold.cache_hit = warm.cache_hit;
+    if let (Some(w), Some(c)) = (&warm.revocation, &mut cold.revocation) {
+        c.cached = w.cached;
+    }
+    *warm == cold
+}
+
+/// A verifier that knows the signer of [`valid_cms`]: its next messages are read quickly.
+fn warm_verifier() -> &'static Verifier {
+    static V: OnceLock<Verifier> = OnceLock::new();
+    V.get_or_init(|| {
+        let v = Verifier::new(vec![rsa_ca().root.clone()])
+            .with_intermediates(vec![rsa_ca().ca.clone()])
+            .without_revocation_check();
+        let report = v.verify(valid_cms(), None, &Expectation::none(), t0());
+        assert_result(&report, Indication::Passed, None);
+        v
+    })
+}
+
+#[test]
+fn a_known_signer_gets_the_same_report_as_a_new_one() {
+    let (ca, p) = (rsa_ca(), rsa_signer());
+    let now = Utc::now();
+    let source = Arc::new(MapSource::good());
+    let warm = verifier(ca, source.clone());
+    let expect = Expectation {
+        iin: Some(iin(1)),
+        roles: vec![Role::Individual],
+        ..Default::default()
+    };
+    warm.verify(
+        &sign(p, ca, REQUEST, true, now),
+        Some(REQUEST),
+        &expect,
+        now,
+    );
+    let other = b"another request, signed a minute later".as_slice();
+    type Case<'a> = (Vec<u8>, Option<&'a [u8]>, Expectation);
+    let cases: Vec<Case> = vec![
+        // Detached and attached, over other bytes, at other times.
+        (
+            sign(p, ca, other, true, now - Duration::minutes(1)),
+            Some(other),
+            expect.clone(),
+        ),
+        (
+            sign(p, ca, other, false, now - Duration::days(2)),
+            None,
+            expect.clone(),
+        ),
+        // Over other bytes than the given ones, or none given.
+        (sign(p, ca, other, true, now), Some(REQUEST), expect.clone()),
+        (sign(p, ca, other, true, now), None, expect.clone()),
+        // Too old for the request, or in the future.
+        (
+            sign(p, ca, other, true, now - Duration::days(2)),
+            Some(other),
+            Expectation {
+                max_signing_age: Some(Duration::days(1)),
+                ..expect.clone()
+            },
+        ),
+        (
+            sign(p, ca, other, true, now + Duration::hours(1)),
+            Some(other),
+            expect.clone(),
+        ),
+        // Another IIN, role or BIN expected.
+        (
+            sign(p, ca, other, true, now),
+            Some(other),
+            Expectation::iin(iin(500)),
+        ),
+        (
+            sign(p, ca, other, true, now),
+            Some(other),
+            Expectation {
+                roles: vec![Role::Employee],
+                bin: Some(other_bin()),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (der, data, expect) in &cases {
+        let hits = warm.cache_stats().hits;
+        let report = warm.verify(der, *data, expect, now);
+        assert!(report.cache_hit, "{report}");
+        assert_eq!(warm.cache_stats().hits, hits + 1);
+        let cold = verifier(ca, Arc::new(MapSource::good())).verify(der, *data, expect, now);
+        assert!(!cold.cache_hit);
+        assert!(
+            same_report(&report, &cold),
+            "known:\n{report}\nnew:\n{cold}"
+        );
+    }
+    // Without the issuing CA in the message: another layout, read in full; the chain the
+    // verifier knows still stands (a new verifier would need the CA as an intermediate).
+    let der = cms::sign(other, &p.key, &p.cert, &[], true, now).unwrap();
+    let report = warm.verify(&der, Some(other), &expect, now);
+    assert_result(&report, Indication::Passed, None);
+    assert!(report.cache_hit);
+    let cold = verifier(ca, Arc::new(MapSource::good()))
+        .with_intermediates(vec![ca.ca.clone()])
+        .verify(&der, Some(other), &expect, now);
+    assert!(
+        same_report(&report, &cold),
+        "known:\n{report}\nnew:\n{cold}"
+    );
+    // A tampered signature value, and a tampered signing time.
+    let mut der = sign(p, ca, other, false, t0());
+    let sig = cms::parse(&der).unwrap().signers[0].signature.clone();
+    let at = find(&der, &sig) + 7;
+    der[at] ^= 0x40;
+    let mut der2 = sign(p, ca, other, false, t0());
+    let at = find(&der2, b"250301090000Z") + 11;
+    der2[at] = b'1';
+    for der in [der, der2] {
+        let report = warm.verify(&der, None, &expect, now);
+        assert_result(&report, Indication::Failed, Some(Reason::SigCryptoFailure));
+        let cold = verifier(ca, Arc::new(MapSource::good())).verify(&der, None, &expect, now);
+        assert!(
+            same_report(&report, &cold),
+            "known:\n{report}\nnew:\n{cold}"
+        );
+    }
+    // The revocation answer was asked once.
+    assert_eq!(source.calls.load(Ordering::SeqCst), 1);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// However a known signer's message is damaged, the verifier that knows the signer (and
+    /// may read the message without the full parser) says what a new verifier says.
+    #[test]
+    fn a_known_signers_damaged_message_gets_the_same_report(
+        flips in proptest::collection::vec((any::<usize>(), 1u8..=255), 1..4),
+        in_signed_attrs in any::<bool>(),
+    ) {
+        let mut der = valid_cms().clone();
+        // Half the time, aim at the signed attributes, which the quick reading parses.
+        let msg = cms::parse(&der).unwrap();
+        let attrs = msg.signers[0].signed_attrs_der.as_ref().unwrap();
+        let start = find(&der, &attrs[1..]);
+        let (from, len) = if in_signed_attrs { (start, attrs.len() - 1) } else { (0, der.len()) };
+        for (at, x) in flips {
+            der[from + at % len] ^= x;
+        }
+        let warm = warm_verifier().verify(&der, None, &Expectation::none(), t0());
+        // The known verifier keeps the signer's chain, whatever the message carries: both
+        // are given the issuing CA, so as not to depend on the carried copy.
+        let v = Verifier::new(vec![rsa_ca().root.clone()])
+            .with_intermediates(vec![rsa_ca().ca.clone()])
+            .without_revocation_check();
+        let cold = v.verify(&der, None, &Expectation::none(), t0());
+        prop_assert!(same_report(&warm, &cold), "known:\n{}\nnew:\n{}", warm, cold);
+    }
+}
+
 #[test]
 fn refusal_messages_in_three_languages() {
     let mut codes = std::collections::HashSet::new();
@@ -1023,54 +1187,4 @@ fn qyzmet_cms_verifies_in_openssl() {
         },
     );
     ours_verify_in_openssl(ca, &p, "ec-out");
-}
-
-/// Figures for the benchmark: `cargo test --release -p qyzmet-pki --test signatures
-/// -- --ignored --nocapture bench`, to compare with `openssl speed rsa2048` on the same core.
-#[test]
-#[ignore]
-fn bench_known_signer_rsa() {
-    let (ca, p) = (rsa_ca(), rsa_signer());
-    let now = Utc::now();
-    let request = vec![b'x'; 2048];
-    let der = sign(p, ca, &request, true, now);
-    let rate = |n: u32, f: &mut dyn FnMut()| {
-        let start = std::time::Instant::now();
-        for _ in 0..n {
-            f();
-        }
-        f64::from(n) / start.elapsed().as_secs_f64()
-    };
-    let signing = rate(200, &mut || {
-        sign(p, ca, &request, true, now);
-    });
-    let first = rate(200, &mut || {
-        let v = verifier(ca, Arc::new(MapSource::good()));
-        assert!(v
-            .verify(&der, Some(&request), &Expectation::none(), now)
-            .passed());
-    });
-    let v = verifier(ca, Arc::new(MapSource::good()));
-    v.verify(&der, Some(&request), &Expectation::none(), now);
-    let known = rate(5000, &mut || {
-        assert!(v
-            .verify(&der, Some(&request), &Expectation::none(), now)
-            .passed());
-    });
-    let raw_key = p.cert.verifying_key().unwrap();
-    let sig = p.key.sign(b"m").unwrap();
-    let raw = rate(5000, &mut || {
-        use qyzmet_pki::algorithm::SignatureAlgorithm;
-        assert!(qyzmet_pki::algorithm::RSA_SHA256
-            .verify(&raw_key, b"m", &sig)
-            .unwrap());
-    });
-    println!("signing (detached, 2 KB):         {signing:>8.0}/s");
-    println!("first verification (chain + rev.): {first:>8.0}/s");
-    println!("known signer verification:        {known:>8.0}/s");
-    println!("raw RSA-2048 verify via the trait: {raw:>8.0}/s");
-    println!(
-        "known / raw:                      {:>8.1}%",
-        100.0 * known / raw
-    );
 }

@@ -53,23 +53,33 @@
 //! may carry the missing intermediate), and the revocation answer until its `next_update`, or
 //! for [`DEFAULT_REVOCATION_TTL`] when the source gives none (errors are not cached). The
 //! cache holds at most `capacity` entries (1024 by default) and evicts the least recently
-//! used. A known signer then costs the CMS parsing, a hash of the content and of the
-//! signer's certificate, and one public-key operation: the signature value.
+//! used. An entry also keeps how the signer's last message was written (see
+//! [`quick`]): a next message written the same way is read by walking its DER by hand,
+//! its certificates compared as bytes, and the report is the one the full parser would
+//! give. A known signer then costs a hash of the content and of the signed attributes and
+//! one public-key operation (`EVP_PKEY_verify` of the digest, with a context the key
+//! keeps): the signature value.
 
-use crate::algorithm::{VerifyingKey, SHA256};
+mod quick;
+
+use crate::algorithm::{sha256, SignatureAlgorithm, VerifyingKey, SHA256};
 use crate::cert::{hex, Cert};
-use crate::cms::{self, same_name, RawSignedMessage, ID_DATA};
+use crate::cms::{self, same_name, QuickMessage, SigningCertificateRef, ID_DATA};
 use crate::profile::Role;
 use crate::revocation::{
     CertStatus, RevocationAnswer, RevocationReason, RevocationSource, RevocationSourceKind,
 };
 use chrono::{DateTime, Duration, Utc};
-use openssl::hash::{hash, MessageDigest};
+use const_oid::ObjectIdentifier;
+use der::Encode;
+use quick::Layout;
 use qyzmet_core::id::{Bin, Iin};
 use qyzmet_core::Lang;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex};
 
 /// How long a revocation answer without `next_update` is trusted.
@@ -162,7 +172,7 @@ pub struct Check {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
     /// What was found, in English, for people and logs.
-    pub detail: String,
+    pub detail: Cow<'static, str>,
 }
 
 /// Who signed.
@@ -504,20 +514,38 @@ pub struct CacheStats {
 }
 
 /// What the checks read from the signer's certificate: decoded once, then cached.
-struct SignerFacts {
+pub(super) struct SignerFacts {
     cert: Cert,
     key: VerifyingKey,
+    /// The SHA-256 of the certificate's DER: the cache's key, and what signing-certificate-v2
+    /// names.
+    cert_hash: [u8; 32],
+    /// The DER of the issuer's name (`None` if it did not encode).
+    issuer_der: Option<Vec<u8>>,
     /// Without signing time and algorithm, which are the message's.
     summary: SignerSummary,
     is_signing: bool,
+    /// `<subject> #<serial>`: the detail of the `signer-certificate` check.
+    title: String,
+    /// `valid <not before> .. <not after>`.
+    period: String,
 }
 
 impl SignerFacts {
     fn new(der: &[u8]) -> crate::Result<Self> {
         let cert = Cert::from_der(der)?;
         let key = cert.verifying_key()?;
+        let summary = summary(&cert);
         Ok(SignerFacts {
-            summary: summary(&cert),
+            cert_hash: sha256(der),
+            issuer_der: cert.issuer().to_der().ok(),
+            title: format!("{} #{}", summary.subject, summary.serial),
+            period: format!(
+                "valid {} .. {}",
+                summary.not_before.to_rfc3339(),
+                summary.not_after.to_rfc3339()
+            ),
+            summary,
             is_signing: cert.is_signing(),
             key,
             cert,
@@ -525,10 +553,93 @@ impl SignerFacts {
     }
 }
 
+/// What the signing-certificate-v2 attribute says of the signer's certificate: it depends
+/// only on the attribute and the certificate, so a known layout keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum EssVerdict {
+    Absent,
+    UnsupportedHash(ObjectIdentifier),
+    NamesTheSigner,
+    NamesAnother,
+}
+
+impl EssVerdict {
+    fn of(ess: Option<&SigningCertificateRef>, facts: &SignerFacts) -> Self {
+        let Some(ess) = ess else {
+            return EssVerdict::Absent;
+        };
+        if ess.hash_algorithm != SHA256 {
+            return EssVerdict::UnsupportedHash(ess.hash_algorithm);
+        }
+        let hash_ok = ess.cert_hash == facts.cert_hash;
+        let serial_ok = ess
+            .serial
+            .as_ref()
+            .is_none_or(|s| s.as_slice() == facts.cert.tbs().serial_number.as_bytes());
+        // Names compare by their DER (as `cms::same_name` does).
+        let issuer_ok = ess
+            .issuer
+            .as_ref()
+            .is_none_or(|i| matches!((i.to_der(), &facts.issuer_der), (Ok(a), Some(b)) if a == *b));
+        if hash_ok && serial_ok && issuer_ok {
+            EssVerdict::NamesTheSigner
+        } else {
+            EssVerdict::NamesAnother
+        }
+    }
+}
+
+/// What the checks after the signer's certificate read from the message, however it was
+/// read (by the full parser, or as a known layout).
+struct Signed<'a> {
+    /// The attached content.
+    content: Option<&'a [u8]>,
+    message_digest: &'a [u8],
+    signing_time: Option<DateTime<Utc>>,
+    ess: EssVerdict,
+    /// The signed attributes as the signature covers them (DER, tagged as a SET).
+    signed_attrs: Cow<'a, [u8]>,
+    signature: &'a [u8],
+    /// The detail of a valid signature value, when known beforehand.
+    signature_detail: Option<&'a str>,
+}
+
+/// The detail of a passed `signature-value` check.
+pub(super) fn signature_detail(algorithm: &dyn SignatureAlgorithm) -> String {
+    format!(
+        "{} signature over the signed attributes is valid",
+        algorithm.name()
+    )
+}
+
+/// A quick hasher for the cache's keys (a SHA-256 or a signer-info head), in place of
+/// SipHash: only signers with a valid chain are stored, so keys cannot be flooded.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// One issuer of the chain, as the per-verification checks need it.
 struct LinkFacts {
     /// "<issuer> signed <child>"
     name: String,
+    /// The detail when every check of the link passes.
+    passed: String,
     is_ca: bool,
     can_sign_certificates: bool,
     not_before: DateTime<Utc>,
@@ -537,10 +648,11 @@ struct LinkFacts {
 
 /// A chain whose links' signatures are verified: the certificates from the signer's to the
 /// trust anchor's, and what the time-dependent checks read from each issuer.
-struct ChainFacts {
+pub(super) struct ChainFacts {
     certs: Vec<Cert>,
     links: Vec<LinkFacts>,
-    root: String,
+    /// The detail of the `chain` check.
+    detail: String,
 }
 
 impl ChainFacts {
@@ -550,8 +662,10 @@ impl ChainFacts {
             .windows(2)
             .map(|pair| {
                 let (child, ca) = (&pair[0], &pair[1]);
+                let name = format!("{} signed {}", name(ca), name(child));
                 LinkFacts {
-                    name: format!("{} signed {}", name(ca), name(child)),
+                    passed: format!("{name}: signature valid, a CA, valid at the signing time"),
+                    name,
                     is_ca: ca.is_ca(),
                     can_sign_certificates: ca.key_usage().is_none_or(|ku| {
                         ku.0.contains(x509_cert::ext::pkix::KeyUsages::KeyCertSign)
@@ -562,21 +676,55 @@ impl ChainFacts {
             })
             .collect();
         let root = certs.last().map(|c| c.subject_string()).unwrap_or_default();
-        ChainFacts { certs, links, root }
+        ChainFacts {
+            detail: format!(
+                "{} certificate(s) up to the trusted root {root}",
+                certs.len()
+            ),
+            certs,
+            links,
+        }
+    }
+}
+
+/// A revocation answer kept until `until`, with the words the report says of its source.
+pub(super) struct CachedRevocation {
+    answer: RevocationAnswer,
+    until: DateTime<Utc>,
+    /// Where the answer came from: `CRL of <time>, next update <time>`.
+    from: String,
+    /// The detail of the check when the answer is `good`.
+    good: String,
+}
+
+impl CachedRevocation {
+    fn new(answer: RevocationAnswer, until: DateTime<Utc>) -> Self {
+        let from = revocation_source_text(&answer);
+        CachedRevocation {
+            good: format!("not revoked ({from})"),
+            from,
+            answer,
+            until,
+        }
     }
 }
 
 #[derive(Clone)]
-struct CacheEntry {
+pub(super) struct CacheEntry {
     facts: Arc<SignerFacts>,
     chain: Option<Arc<ChainFacts>>,
-    revocation: Option<(RevocationAnswer, DateTime<Utc>)>,
+    revocation: Option<Arc<CachedRevocation>>,
+    /// How this signer's messages were last written, to read the next ones quickly.
+    layout: Option<Arc<Layout>>,
     last_used: u64,
 }
 
 #[derive(Default)]
 struct Cache {
-    entries: HashMap<[u8; 32], CacheEntry>,
+    entries: HashMap<[u8; 32], CacheEntry, BuildHasherDefault<KeyHasher>>,
+    /// A known layout's signer-info head (version, signer identifier, digest algorithm) →
+    /// the entry whose layout it is.
+    by_signer: HashMap<Box<[u8]>, [u8; 32], BuildHasherDefault<KeyHasher>>,
     tick: u64,
     stats: CacheStats,
 }
@@ -667,7 +815,9 @@ impl Verifier {
     }
 
     pub fn clear_cache(&self) {
-        self.lock().entries.clear();
+        let mut cache = self.lock();
+        cache.entries.clear();
+        cache.by_signer.clear();
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
@@ -687,8 +837,73 @@ impl Verifier {
         now: DateTime<Utc>,
     ) -> ValidationReport {
         let mut r = Builder::new(now);
-        self.run(&mut r, cms_der, detached_data, expect, now);
+        if !self.run_known(&mut r, cms_der, detached_data, expect, now) {
+            self.run(&mut r, cms_der, detached_data, expect, now);
+        }
         r.finish()
+    }
+
+    /// A message of a known signer written as the signer's last one was: read by hand, the
+    /// signer's certificate, chain and the parsed parts of its signed attributes taken from
+    /// the cache. The report is the one [`Verifier::run`] would make. `false` (with nothing
+    /// written) when the message is not of that kind.
+    fn run_known(
+        &self,
+        r: &mut Builder,
+        cms_der: &[u8],
+        detached_data: Option<&[u8]>,
+        expect: &Expectation,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let Some(quick) = QuickMessage::read(cms_der) else {
+            return false;
+        };
+        let Some((id, entry)) = self.peek(quick.signer_head) else {
+            return false;
+        };
+        let Some(layout) = entry.layout.as_deref() else {
+            return false;
+        };
+        let Some(parts) = layout.read(&quick) else {
+            return false;
+        };
+        // The message is read: from here on, the same checks as for any message.
+        let Some(cached) = self.lookup(&id) else {
+            return false;
+        };
+        let detached = quick.content.is_none();
+        r.report.detached = Some(detached);
+        r.report.format = Some(layout.format);
+        r.pass("format", layout.format_detail(detached).to_owned());
+        r.pass("algorithm", layout.algorithm.name());
+        let [tag, rest] = quick.signed_attrs_as_set();
+        let mut signed_attrs = Vec::with_capacity(tag.len() + rest.len());
+        signed_attrs.extend_from_slice(tag);
+        signed_attrs.extend_from_slice(rest);
+        let signed = Signed {
+            content: quick.content,
+            message_digest: parts.message_digest,
+            signing_time: parts.signing_time,
+            ess: layout.ess,
+            signed_attrs: Cow::Owned(signed_attrs),
+            signature: quick.signature,
+            signature_detail: Some(layout.signature_detail()),
+        };
+        let facts = cached.facts.clone();
+        self.check_signed(
+            r,
+            signed,
+            layout.algorithm,
+            facts,
+            Some(cached),
+            id,
+            &[],
+            None,
+            detached_data,
+            expect,
+            now,
+        );
+        true
     }
 
     fn run(
@@ -717,13 +932,13 @@ impl Verifier {
         }
         let signer = &msg.signers[0];
         let attrs = &signer.signed_attrs;
-        if signer.signed_attrs_der.is_none() {
+        let Some(signed_attrs_der) = signer.signed_attrs_der.as_deref() else {
             return r.fail(
                 "format",
                 Reason::FormatFailure,
                 "no signed attributes: CAdES-BES needs content type, message digest and signing time",
             );
-        }
+        };
         let (Some(content_type), Some(message_digest)) =
             (attrs.content_type, attrs.message_digest.as_ref())
         else {
@@ -743,27 +958,15 @@ impl Verifier {
                 ),
             );
         }
-        r.report.format = Some(if attrs.signing_certificate_v2.is_some() {
+        let format = if attrs.signing_certificate_v2.is_some() {
             "CAdES-BES"
         } else {
             "CMS"
-        });
+        };
+        r.report.format = Some(format);
         r.pass(
             "format",
-            format!(
-                "CMS SignedData, {}, {} certificate(s), content type {}",
-                if msg.is_detached() {
-                    "detached"
-                } else {
-                    "attached"
-                },
-                msg.certificates.len(),
-                if content_type == ID_DATA {
-                    "id-data".to_string()
-                } else {
-                    content_type.to_string()
-                }
-            ),
+            format_detail(msg.is_detached(), msg.certificates.len(), &content_type),
         );
 
         // Algorithm.
@@ -786,14 +989,7 @@ impl Verifier {
 
         // Cache: keyed by the hash of the certificate's DER, so that a known signer's
         // certificate is not even decoded again.
-        let cert_id: [u8; 32] = match hash(MessageDigest::sha256(), cert_der) {
-            Ok(d) => {
-                let mut id = [0u8; 32];
-                id.copy_from_slice(&d);
-                id
-            }
-            Err(e) => return r.fail("signer-certificate", Reason::FormatFailure, e.to_string()),
-        };
+        let cert_id = sha256(cert_der);
         let cached = self.lookup(&cert_id);
         let facts = match &cached {
             Some(e) => e.facts.clone(),
@@ -804,13 +1000,53 @@ impl Verifier {
                 }
             },
         };
+        let ess = EssVerdict::of(attrs.signing_certificate_v2.as_ref(), &facts);
+        // How this signer writes its messages, so that the next one is read quickly.
+        let layout = Layout::learn(cms_der, &msg, algorithm, ess, format).map(Arc::new);
+        let signed = Signed {
+            content: msg.content,
+            message_digest,
+            signing_time: attrs.signing_time,
+            ess,
+            signed_attrs: Cow::Borrowed(signed_attrs_der),
+            signature: &signer.signature,
+            signature_detail: None,
+        };
+        self.check_signed(
+            r,
+            signed,
+            algorithm,
+            facts,
+            cached,
+            cert_id,
+            &msg.certificates,
+            layout,
+            detached_data,
+            expect,
+            now,
+        );
+    }
+
+    /// The checks from the signer's certificate on, for a message read either way.
+    #[allow(clippy::too_many_arguments)]
+    fn check_signed(
+        &self,
+        r: &mut Builder,
+        signed: Signed<'_>,
+        algorithm: &'static dyn SignatureAlgorithm,
+        facts: Arc<SignerFacts>,
+        cached: Option<CacheEntry>,
+        cert_id: [u8; 32],
+        carried: &[&[u8]],
+        layout: Option<Arc<Layout>>,
+        detached_data: Option<&[u8]>,
+        expect: &Expectation,
+        now: DateTime<Utc>,
+    ) {
         let cert = &facts.cert;
         let verifying_key = &facts.key;
-        r.pass(
-            "signer-certificate",
-            format!("{} #{}", facts.summary.subject, facts.summary.serial),
-        );
-        let signing_time = attrs.signing_time;
+        r.pass("signer-certificate", facts.title.clone());
+        let signing_time = signed.signing_time;
         r.report.signer = Some(SignerSummary {
             signing_time,
             algorithm: Some(algorithm.name()),
@@ -818,7 +1054,7 @@ impl Verifier {
         });
 
         // Message digest.
-        let data = detached_data.or(msg.content);
+        let data = detached_data.or(signed.content);
         match data {
             None => r.indeterminate(
                 "signed-data",
@@ -832,7 +1068,7 @@ impl Verifier {
                     "the attached content"
                 };
                 match algorithm.digest(data) {
-                    Ok(d) if d == *message_digest => r.pass(
+                    Ok(d) if d == signed.message_digest => r.pass(
                         "message-digest",
                         format!("the digest of {source} ({} bytes) matches", data.len()),
                     ),
@@ -850,14 +1086,13 @@ impl Verifier {
         }
 
         // Signature value: the one public-key operation of a known signer.
-        let signed = signer.signed_bytes(&[]);
-        match algorithm.verify(verifying_key, signed, &signer.signature) {
+        match algorithm.verify(verifying_key, &signed.signed_attrs, signed.signature) {
             Ok(true) => r.pass(
                 "signature-value",
-                format!(
-                    "{} signature over the signed attributes is valid",
-                    algorithm.name()
-                ),
+                match signed.signature_detail {
+                    Some(kept) => Cow::Owned(kept.to_owned()),
+                    None => Cow::Owned(signature_detail(algorithm)),
+                },
             ),
             Ok(false) => r.fail(
                 "signature-value",
@@ -868,42 +1103,30 @@ impl Verifier {
         }
 
         // Signing-certificate-v2.
-        match &attrs.signing_certificate_v2 {
-            None => r.skip(
+        match signed.ess {
+            EssVerdict::Absent => r.skip(
                 "signing-certificate-attribute",
                 "no signing-certificate-v2 attribute (plain CMS, not CAdES)",
             ),
-            Some(ess) if ess.hash_algorithm != SHA256 => r.fail(
+            EssVerdict::UnsupportedHash(oid) => r.fail(
                 "signing-certificate-attribute",
                 Reason::CryptoConstraintsFailure,
-                format!("hash algorithm {} is not supported", ess.hash_algorithm),
+                format!("hash algorithm {oid} is not supported"),
             ),
-            Some(ess) => {
-                let hash_ok = ess.cert_hash == cms::cert_hash(cert);
-                let serial_ok = ess
-                    .serial
-                    .as_ref()
-                    .is_none_or(|s| s.as_slice() == cert.tbs().serial_number.as_bytes());
-                let issuer_ok = ess
-                    .issuer
-                    .as_ref()
-                    .is_none_or(|i| same_name(i, cert.issuer()));
-                if hash_ok && serial_ok && issuer_ok {
-                    r.pass(
-                        "signing-certificate-attribute",
-                        "signing-certificate-v2 names the signer's certificate",
-                    )
-                } else {
-                    r.fail(
-                        "signing-certificate-attribute",
-                        Reason::NoSigningCertificateFound,
-                        "signing-certificate-v2 names another certificate than the signer's",
-                    )
-                }
-            }
+            EssVerdict::NamesTheSigner => r.pass(
+                "signing-certificate-attribute",
+                "signing-certificate-v2 names the signer's certificate",
+            ),
+            EssVerdict::NamesAnother => r.fail(
+                "signing-certificate-attribute",
+                Reason::NoSigningCertificateFound,
+                "signing-certificate-v2 names another certificate than the signer's",
+            ),
         }
 
         // Signing time.
+        let at = signing_time.unwrap_or(now);
+        let at_text = at.to_rfc3339();
         match signing_time {
             None => r.fail(
                 "signing-time",
@@ -913,27 +1136,22 @@ impl Verifier {
             Some(t) if t > now + self.clock_skew => r.fail(
                 "signing-time",
                 Reason::SigningTimeInvalid,
-                format!(
-                    "{} is in the future (now {})",
-                    t.to_rfc3339(),
-                    now.to_rfc3339()
-                ),
+                format!("{at_text} is in the future (now {})", now.to_rfc3339()),
             ),
             Some(t) if expect.max_signing_age.is_some_and(|age| t < now - age) => r.fail(
                 "signing-time",
                 Reason::SigningTimeInvalid,
-                format!("{} is older than the request allows", t.to_rfc3339()),
+                format!("{at_text} is older than the request allows"),
             ),
-            Some(t) => r.pass("signing-time", t.to_rfc3339()),
+            Some(_) => r.pass("signing-time", at_text.clone()),
         }
-        let at = signing_time.unwrap_or(now);
 
         // Chain.
         let chain = match cached.as_ref().and_then(|e| e.chain.clone()) {
             Some(c) => Some(c),
             None => {
                 self.lock().stats.chain_builds += 1;
-                match self.build_chain(cert, &msg) {
+                match self.build_chain(cert, carried) {
                     Ok(c) => Some(Arc::new(ChainFacts::new(c))),
                     Err(detail) => {
                         r.indeterminate("chain", Reason::NoCertificateChainFound, detail);
@@ -943,14 +1161,7 @@ impl Verifier {
             }
         };
         if let Some(chain) = &chain {
-            r.pass(
-                "chain",
-                format!(
-                    "{} certificate(s) up to the trusted root {}",
-                    chain.certs.len(),
-                    chain.root
-                ),
-            );
+            r.pass("chain", chain.detail.clone());
             for link in &chain.links {
                 let mut problems = Vec::new();
                 if !link.is_ca {
@@ -961,20 +1172,13 @@ impl Verifier {
                 }
                 if at < link.not_before || at > link.not_after {
                     problems.push(format!(
-                        "the issuer is not valid at {} (valid {} .. {})",
-                        at.to_rfc3339(),
+                        "the issuer is not valid at {at_text} (valid {} .. {})",
                         link.not_before.to_rfc3339(),
                         link.not_after.to_rfc3339()
                     ));
                 }
                 if problems.is_empty() {
-                    r.pass(
-                        "chain-link",
-                        format!(
-                            "{}: signature valid, a CA, valid at the signing time",
-                            link.name
-                        ),
-                    );
+                    r.pass("chain-link", link.passed.clone());
                 } else {
                     r.fail(
                         "chain-link",
@@ -987,24 +1191,21 @@ impl Verifier {
 
         // Signer validity at the signing time.
         let (nb, na) = (facts.summary.not_before, facts.summary.not_after);
-        let period = format!("valid {} .. {}", nb.to_rfc3339(), na.to_rfc3339());
+        let period = &facts.period;
         if at < nb {
             r.fail(
                 "signer-validity",
                 Reason::NotYetValid,
-                format!("not yet valid at {}: {period}", at.to_rfc3339()),
+                format!("not yet valid at {at_text}: {period}"),
             );
         } else if at > na {
             r.fail(
                 "signer-validity",
                 Reason::Expired,
-                format!("expired at {}: {period}", at.to_rfc3339()),
+                format!("expired at {at_text}: {period}"),
             );
         } else {
-            r.pass(
-                "signer-validity",
-                format!("valid at {}: {period}", at.to_rfc3339()),
-            );
+            r.pass("signer-validity", format!("valid at {at_text}: {period}"));
         }
 
         // Revocation.
@@ -1024,20 +1225,20 @@ impl Verifier {
             }
             (RevocationPolicy::Source(source), Some(chain)) => {
                 let answer = match cached.as_ref().and_then(|e| e.revocation.clone()) {
-                    Some((answer, until)) if now < until => {
+                    Some(kept) if now < kept.until => {
                         revocation_cached = true;
-                        Ok(answer)
+                        Ok(kept)
                     }
                     _ => match chain.certs.get(1) {
                         None => Err("the signer's certificate is itself a trust anchor".into()),
                         Some(issuer) => {
                             self.lock().stats.revocation_fetches += 1;
-                            let a = source.status(cert, issuer, now);
-                            if let Ok(a) = &a {
+                            source.status(cert, issuer, now).map(|a| {
                                 let until = a.next_update.unwrap_or(now + self.revocation_ttl);
-                                fresh_revocation = Some((a.clone(), until));
-                            }
-                            a
+                                let kept = Arc::new(CachedRevocation::new(a, until));
+                                fresh_revocation = Some(kept.clone());
+                                kept
+                            })
                         }
                     },
                 };
@@ -1047,9 +1248,10 @@ impl Verifier {
                         Reason::RevocationUnknown,
                         format!("the revocation source did not answer: {e}"),
                     ),
-                    Ok(a) => {
-                        r.report.revocation = Some(revocation_info(&a, revocation_cached));
-                        revocation_check(r, &a, signing_time, at);
+                    Ok(kept) => {
+                        r.report.revocation =
+                            Some(revocation_info(&kept.answer, revocation_cached));
+                        revocation_check(r, &kept, signing_time, at, &at_text);
                     }
                 }
             }
@@ -1089,26 +1291,40 @@ impl Verifier {
             "iin",
             Reason::IinMismatch,
             expect.iin.map(|i| i.to_string()),
-            facts.summary.iin.clone(),
+            facts.summary.iin.as_deref(),
         );
         expect_id(
             r,
             "bin",
             Reason::BinMismatch,
             expect.bin.map(|b| b.to_string()),
-            facts.summary.bin.clone(),
+            facts.summary.bin.as_deref(),
         );
 
         // Cache what was learnt.
         r.report.cache_hit = cached.as_ref().is_some_and(|e| e.chain.is_some())
             && (revocation_cached || !matches!(self.revocation, RevocationPolicy::Source(_)));
+        if r.report.cache_hit && fresh_revocation.is_none() && layout.is_none() {
+            // Nothing new: `lookup` already marked the entry as used.
+            return;
+        }
         self.store(
             cert_id,
-            facts.clone(),
+            facts,
             chain,
             fresh_revocation,
+            layout,
             cached.is_some(),
         );
+    }
+
+    /// The entry whose layout has this signer-info head, without counting a use.
+    fn peek(&self, signer_head: &[u8]) -> Option<([u8; 32], CacheEntry)> {
+        let cache = self.lock();
+        let id = *cache.by_signer.get(signer_head)?;
+        let entry = cache.entries.get(&id)?;
+        entry.chain.as_ref()?;
+        Some((id, entry.clone()))
     }
 
     fn lookup(&self, id: &[u8; 32]) -> Option<CacheEntry> {
@@ -1134,7 +1350,8 @@ impl Verifier {
         id: [u8; 32],
         facts: Arc<SignerFacts>,
         chain: Option<Arc<ChainFacts>>,
-        revocation: Option<(RevocationAnswer, DateTime<Utc>)>,
+        revocation: Option<Arc<CachedRevocation>>,
+        layout: Option<Arc<Layout>>,
         was_cached: bool,
     ) {
         if chain.is_none() && !was_cached {
@@ -1151,13 +1368,29 @@ impl Verifier {
                 .min_by_key(|(_, e)| e.last_used)
                 .map(|(k, _)| *k)
             {
-                cache.entries.remove(&oldest);
+                if let Some(evicted) = cache.entries.remove(&oldest) {
+                    if let Some(l) = evicted.layout {
+                        if cache.by_signer.get(l.signer_head()) == Some(&oldest) {
+                            cache.by_signer.remove(l.signer_head());
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(l) = &layout {
+            let head = l.signer_head();
+            match cache.by_signer.get_mut(head) {
+                Some(known) => *known = id,
+                None => {
+                    cache.by_signer.insert(head.into(), id);
+                }
             }
         }
         let entry = cache.entries.entry(id).or_insert_with(|| CacheEntry {
             facts,
             chain: None,
             revocation: None,
+            layout: None,
             last_used: tick,
         });
         if chain.is_some() {
@@ -1166,17 +1399,19 @@ impl Verifier {
         if revocation.is_some() {
             entry.revocation = revocation;
         }
+        if layout.is_some() {
+            entry.layout = layout;
+        }
         entry.last_used = tick;
     }
 
     /// The chain from `cert` to a trust anchor: `cert`, its issuer, …, the anchor. Each
     /// link's signature is verified; CA flags and validity are checked by the caller, since
-    /// they depend on the time.
-    /// The message's certificates that do not decode are left out.
-    fn build_chain(&self, cert: &Cert, msg: &RawSignedMessage) -> Result<Vec<Cert>, String> {
+    /// they depend on the time. `carried` are the message's certificates; those that do not
+    /// decode are left out.
+    fn build_chain(&self, cert: &Cert, carried: &[&[u8]]) -> Result<Vec<Cert>, String> {
         let is_anchor = |c: &Cert| self.anchors.iter().any(|a| a.der == c.der);
-        let carried: Vec<Cert> = msg
-            .certificates
+        let carried: Vec<Cert> = carried
             .iter()
             .filter_map(|d| Cert::from_der(d).ok())
             .collect();
@@ -1253,12 +1488,8 @@ fn revocation_info(a: &RevocationAnswer, cached: bool) -> RevocationInfo {
     }
 }
 
-fn revocation_check(
-    r: &mut Builder,
-    a: &RevocationAnswer,
-    signing_time: Option<DateTime<Utc>>,
-    at: DateTime<Utc>,
-) {
+/// Where a revocation answer came from, as the report says it: `CRL of <time>, next update …`.
+fn revocation_source_text(a: &RevocationAnswer) -> String {
     let source = match a.source {
         RevocationSourceKind::Crl => "CRL",
         RevocationSourceKind::Ocsp => "OCSP",
@@ -1267,9 +1498,19 @@ fn revocation_check(
         .next_update
         .map(|n| format!(", next update {}", n.to_rfc3339()))
         .unwrap_or_default();
-    let from = format!("{source} of {}{next}", a.produced_at.to_rfc3339());
-    match a.status {
-        CertStatus::Good => r.pass("revocation", format!("not revoked ({from})")),
+    format!("{source} of {}{next}", a.produced_at.to_rfc3339())
+}
+
+fn revocation_check(
+    r: &mut Builder,
+    kept: &CachedRevocation,
+    signing_time: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+    at_text: &str,
+) {
+    let from = &kept.from;
+    match kept.answer.status {
+        CertStatus::Good => r.pass("revocation", kept.good.clone()),
         CertStatus::Unknown => r.indeterminate(
             "revocation",
             Reason::RevocationUnknown,
@@ -1285,24 +1526,18 @@ fn revocation_check(
                 r.fail(
                     "revocation",
                     Reason::Revoked,
-                    format!("{said}, not after the signing time {}", at.to_rfc3339()),
+                    format!("{said}, not after the signing time {at_text}"),
                 )
             } else if compromise {
                 r.fail(
                     "revocation",
                     Reason::Revoked,
-                    format!(
-                        "{said}, after the signing time {}, but for a compromise",
-                        at.to_rfc3339()
-                    ),
+                    format!("{said}, after the signing time {at_text}, but for a compromise"),
                 )
             } else {
                 r.pass(
                     "revocation",
-                    format!(
-                        "{said}, after the signing time {}: valid when signed",
-                        at.to_rfc3339()
-                    ),
+                    format!("{said}, after the signing time {at_text}: valid when signed"),
                 )
             }
         }
@@ -1314,11 +1549,14 @@ fn expect_id(
     name: &'static str,
     reason: Reason,
     want: Option<String>,
-    have: Option<String>,
+    have: Option<&str>,
 ) {
-    let upper = name.to_uppercase();
+    let (upper, nothing_expected) = match name {
+        "iin" => ("IIN", "no IIN expected"),
+        _ => ("BIN", "no BIN expected"),
+    };
     match (want, have) {
-        (None, _) => r.skip(name, format!("no {upper} expected")),
+        (None, _) => r.skip(name, nothing_expected),
         (Some(w), Some(h)) if w == h => r.pass(name, format!("{upper} {h} as expected")),
         (Some(w), Some(h)) => r.fail(
             name,
@@ -1330,6 +1568,20 @@ fn expect_id(
             reason,
             format!("the certificate carries no {upper}; the request's is {w}"),
         ),
+    }
+}
+
+/// The detail of a passed `format` check.
+pub(super) fn format_detail(
+    detached: bool,
+    certificates: usize,
+    content_type: &ObjectIdentifier,
+) -> String {
+    let how = if detached { "detached" } else { "attached" };
+    if *content_type == ID_DATA {
+        format!("CMS SignedData, {how}, {certificates} certificate(s), content type id-data")
+    } else {
+        format!("CMS SignedData, {how}, {certificates} certificate(s), content type {content_type}")
     }
 }
 
@@ -1366,7 +1618,8 @@ impl Builder {
                 revocation: None,
                 validation_time: now,
                 cache_hit: false,
-                checks: Vec::new(),
+                // A report has about 15 checks.
+                checks: Vec::with_capacity(16),
             },
         }
     }
@@ -1376,7 +1629,7 @@ impl Builder {
         name: &'static str,
         result: CheckResult,
         reason: Option<Reason>,
-        detail: impl Into<String>,
+        detail: impl Into<Cow<'static, str>>,
     ) {
         self.report.checks.push(Check {
             name,
@@ -1386,19 +1639,24 @@ impl Builder {
         });
     }
 
-    fn pass(&mut self, name: &'static str, detail: impl Into<String>) {
+    fn pass(&mut self, name: &'static str, detail: impl Into<Cow<'static, str>>) {
         self.push(name, CheckResult::Passed, None, detail)
     }
 
-    fn skip(&mut self, name: &'static str, detail: impl Into<String>) {
+    fn skip(&mut self, name: &'static str, detail: impl Into<Cow<'static, str>>) {
         self.push(name, CheckResult::Skipped, None, detail)
     }
 
-    fn fail(&mut self, name: &'static str, reason: Reason, detail: impl Into<String>) {
+    fn fail(&mut self, name: &'static str, reason: Reason, detail: impl Into<Cow<'static, str>>) {
         self.push(name, CheckResult::Failed, Some(reason), detail)
     }
 
-    fn indeterminate(&mut self, name: &'static str, reason: Reason, detail: impl Into<String>) {
+    fn indeterminate(
+        &mut self,
+        name: &'static str,
+        reason: Reason,
+        detail: impl Into<Cow<'static, str>>,
+    ) {
         self.push(name, CheckResult::Indeterminate, Some(reason), detail)
     }
 
