@@ -54,7 +54,7 @@
 //! for [`DEFAULT_REVOCATION_TTL`] when the source gives none (errors are not cached). The
 //! cache holds at most `capacity` entries (1024 by default) and evicts the least recently
 //! used. An entry also keeps how the signer's last message was written (see
-//! [`quick`]): a next message written the same way is read by walking its DER by hand,
+//! `verify/quick.rs`): a next message written the same way is read by walking its DER by hand,
 //! its certificates compared as bytes, and the report is the one the full parser would
 //! give. A known signer then costs a hash of the content and of the signed attributes and
 //! one public-key operation (`EVP_PKEY_verify` of the digest, with a context the key
