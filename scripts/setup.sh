@@ -30,3 +30,13 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+# PostgreSQL: the scaled deployment's database; the storage tests run against it for real.
+# Machines of this kind have it installed; start the cluster when it is not running.
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    for v in $(ls /etc/postgresql 2>/dev/null); do
+      pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+    done
+  fi
+fi
