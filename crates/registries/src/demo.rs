@@ -232,7 +232,7 @@ const CITIZENS: &[Citizen] = &[
     ),
 ];
 
-/// Index of each demo citizen in [`CITIZENS`] / [`citizen_iins`].
+/// Index of each demo citizen in [`citizen_iins`] and [`citizens`].
 pub mod who {
     pub const AKHMETOV_ERLAN: usize = 0;
     pub const AKHMETOVA_DINARA: usize = 1;
