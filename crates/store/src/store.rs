@@ -1,0 +1,1240 @@
+//! The store: one type over an SQLite or a PostgreSQL pool.
+//!
+//! Both dialects take `$1, $2, …` placeholders, `ON CONFLICT … DO UPDATE/NOTHING` and
+//! `RETURNING`, so each operation has one SQL text; the [`on_read!`] and [`in_tx!`] macros expand
+//! the same Rust body once per backend, where the two pools' types differ.
+
+use crate::error::{is_unique_violation, StoreError};
+use crate::model::*;
+use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
+use qyzmet_core::regulation::{ChannelKind, Status};
+use qyzmet_core::{Lang, Text};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::types::Json;
+use std::str::FromStr;
+use std::time::Duration;
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// How the store behaves; [`StoreOptions::default`] suits the platform.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// The largest attachment accepted, in bytes (default 10 MiB).
+    pub max_attachment_bytes: u64,
+    /// The time zone whose calendar year numbers requests: Kazakhstan's UTC+5 (one zone since
+    /// 1 March 2024), so a request filed on 1 January at 02:00 in Almaty is of the new year.
+    pub numbering_offset: FixedOffset,
+    /// SQLite: connections for reading (writes go through one connection of their own).
+    pub sqlite_readers: u32,
+    /// SQLite: how long a writer waits for another process's lock before failing.
+    pub sqlite_busy_timeout: Duration,
+    /// PostgreSQL: the pool's size.
+    pub postgres_connections: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            max_attachment_bytes: 10 * 1024 * 1024,
+            numbering_offset: FixedOffset::east_opt(5 * 3600).expect("UTC+5 is a valid offset"),
+            sqlite_readers: 4,
+            sqlite_busy_timeout: Duration::from_secs(10),
+            postgres_connections: 10,
+        }
+    }
+}
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+enum Pools {
+    /// All writes go through `write` (one connection): SQLite has one writer at a time anyway,
+    /// and queueing in the pool is fair and fast where SQLite's busy handler sleeps and retries.
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// Durable storage for the platform. Cheap to clone (the pools are shared).
+#[derive(Clone)]
+pub struct Store {
+    pools: std::sync::Arc<Pools>,
+    options: StoreOptions,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend())
+            .finish()
+    }
+}
+
+/// Run `$body` with `$p` bound to a pool for reading, once per backend.
+macro_rules! on_read {
+    ($self:expr, |$p:ident| $body:expr) => {
+        match &*$self.pools {
+            Pools::Sqlite { read: $p, .. } => $body,
+            Pools::Postgres($p) => $body,
+        }
+    };
+}
+
+/// Run `$body` with `$tx` bound to a fresh write transaction, once per backend. The body
+/// commits; an early return (`?`) drops the transaction, which rolls it back.
+macro_rules! in_tx {
+    ($self:expr, |$tx:ident| $body:expr) => {
+        match &*$self.pools {
+            Pools::Sqlite { write, .. } => {
+                // IMMEDIATE takes the write lock at once: a transaction that reads and then
+                // writes could otherwise fail on another process's lock without waiting.
+                #[allow(unused_mut)]
+                let mut $tx = write.begin_with("BEGIN IMMEDIATE").await?;
+                $body
+            }
+            Pools::Postgres(pool) => {
+                #[allow(unused_mut)]
+                let mut $tx = pool.begin().await?;
+                $body
+            }
+        }
+    };
+}
+
+macro_rules! summary_columns {
+    () => {
+        "r.id, r.number, r.provider_id, o.code AS provider_code, r.regulation, \
+         r.regulation_version, r.channel, r.recipient, r.submitted_by, r.csc_id, r.status, \
+         r.deadline, r.created_at, r.updated_at, r.revision"
+    };
+}
+
+macro_rules! from_requests {
+    () => {
+        " FROM requests r JOIN organisations o ON o.id = r.provider_id "
+    };
+}
+
+const SELECT_REQUEST: &str = concat!(
+    "SELECT ",
+    summary_columns!(),
+    ", r.state",
+    from_requests!(),
+    "WHERE r.id = $1"
+);
+
+const SELECT_USER: &str = "SELECT id, login, password_hash, full_name, organisation_id, \
+                           language, created_at FROM users";
+
+const SELECT_ORGANISATION: &str =
+    "SELECT id, code, kind, name_kk, name_ru, name_en, bin, created_at FROM organisations";
+
+const SELECT_ATTACHMENT_INFO: &str =
+    "SELECT id, request_id, name, media_type, size, sha256, created_at FROM attachments";
+
+const SELECT_NOTIFICATION: &str =
+    "SELECT n.id, n.request_id, n.status, n.text_kk, n.text_ru, n.text_en, n.created_at, \
+     n.is_read FROM notifications n";
+
+/// The notices a user sees: their own, their cabinet's (login = recipient IIN/BIN), their
+/// organisation's. `$1` is the user's id.
+const VISIBLE_TO_USER: &str = "EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND \
+     (n.user_id = u.id OR n.recipient = u.login OR n.organisation_id = u.organisation_id))";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    number: String,
+    provider_id: String,
+    provider_code: String,
+    regulation: String,
+    regulation_version: i64,
+    channel: String,
+    recipient: String,
+    submitted_by: Option<String>,
+    csc_id: Option<String>,
+    status: String,
+    deadline: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    revision: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    state: Json<Value>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    login: String,
+    password_hash: String,
+    full_name: String,
+    organisation_id: Option<String>,
+    language: String,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OrganisationRow {
+    id: String,
+    code: String,
+    kind: String,
+    name_kk: String,
+    name_ru: String,
+    name_en: String,
+    bin: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    seq: i64,
+    at: DateTime<Utc>,
+    event: Json<Value>,
+}
+
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    id: i64,
+    request_id: Option<String>,
+    status: Option<String>,
+    text_kk: String,
+    text_ru: String,
+    text_en: String,
+    created_at: DateTime<Utc>,
+    is_read: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct AttachmentInfoRow {
+    id: String,
+    request_id: String,
+    name: String,
+    media_type: String,
+    size: i64,
+    sha256: String,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SignatureRow {
+    id: i64,
+    request_id: String,
+    purpose: String,
+    signer: String,
+    signer_user_id: Option<String>,
+    cms: Vec<u8>,
+    signed_at: DateTime<Utc>,
+}
+
+/// An attachment checked against the limit and hashed, before any transaction starts.
+struct Prepared<'a> {
+    id: AttachmentId,
+    new: &'a NewAttachment,
+    sha256: String,
+}
+
+/// Times are kept to the microsecond, which both databases hold exactly.
+fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}
+
+fn status_word(s: Status) -> String {
+    match serde_json::to_value(s) {
+        Ok(Value::String(w)) => w,
+        _ => unreachable!("a status serializes as a word"),
+    }
+}
+
+fn parse_status(w: &str) -> Result<Status> {
+    serde_json::from_value(Value::String(w.to_string()))
+        .map_err(|_| StoreError::Corrupt(format!("unknown status `{w}`")))
+}
+
+fn parse_channel(w: &str) -> Result<ChannelKind> {
+    serde_json::from_value(Value::String(w.to_string()))
+        .map_err(|_| StoreError::Corrupt(format!("unknown channel `{w}`")))
+}
+
+fn parse_party(w: &str) -> Result<Party> {
+    Party::parse(w).ok_or_else(|| StoreError::Corrupt(format!("`{w}` is neither IIN nor BIN")))
+}
+
+fn parse_lang(w: &str) -> Result<Lang> {
+    Lang::ALL
+        .into_iter()
+        .find(|l| l.code() == w)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown language `{w}`")))
+}
+
+fn parse_word<T>(w: &str, f: fn(&str) -> Option<T>, what: &str) -> Result<T> {
+    f(w).ok_or_else(|| StoreError::Corrupt(format!("unknown {what} `{w}`")))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Result<RequestSummary> {
+        Ok(RequestSummary {
+            id: RequestId(self.id),
+            number: self.number,
+            provider: OrgId(self.provider_id),
+            provider_code: self.provider_code,
+            regulation: self.regulation,
+            version: u32::try_from(self.regulation_version)
+                .map_err(|_| StoreError::Corrupt(format!("version {}", self.regulation_version)))?,
+            channel: parse_channel(&self.channel)?,
+            recipient: parse_party(&self.recipient)?,
+            submitted_by: self.submitted_by.map(UserId),
+            csc: self.csc_id.map(OrgId),
+            status: parse_status(&self.status)?,
+            deadline: self.deadline,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            revision: self.revision,
+        })
+    }
+}
+
+impl RequestRow {
+    fn into_request(self) -> Result<Request> {
+        Ok(Request {
+            summary: self.summary.into_summary()?,
+            state: self.state.0,
+        })
+    }
+}
+
+impl OrganisationRow {
+    fn into_organisation(self) -> Result<Organisation> {
+        Ok(Organisation {
+            id: OrgId(self.id),
+            code: self.code,
+            kind: parse_word(&self.kind, OrgKind::from_word, "organisation kind")?,
+            name: Text::new(self.name_kk, self.name_ru, self.name_en),
+            bin: match self.bin {
+                None => None,
+                Some(b) => Some(
+                    qyzmet_core::id::Bin::parse(&b)
+                        .map_err(|_| StoreError::Corrupt(format!("BIN `{b}`")))?,
+                ),
+            },
+            created_at: self.created_at,
+        })
+    }
+}
+
+impl UserRow {
+    fn into_user(self, roles: Vec<String>) -> Result<User> {
+        let mut roles = roles
+            .iter()
+            .map(|r| parse_word(r, Role::from_word, "role"))
+            .collect::<Result<Vec<_>>>()?;
+        roles.sort();
+        Ok(User {
+            id: UserId(self.id),
+            login: self.login,
+            password_hash: PasswordHash(self.password_hash),
+            full_name: self.full_name,
+            organisation: self.organisation_id.map(OrgId),
+            roles,
+            language: parse_lang(&self.language)?,
+            created_at: self.created_at,
+        })
+    }
+}
+
+impl NotificationRow {
+    fn into_notification(self) -> Result<Notification> {
+        Ok(Notification {
+            id: self.id,
+            request: self.request_id.map(RequestId),
+            status: self.status.as_deref().map(parse_status).transpose()?,
+            text: Text::new(self.text_kk, self.text_ru, self.text_en),
+            created_at: self.created_at,
+            read: self.is_read,
+        })
+    }
+}
+
+impl AttachmentInfoRow {
+    fn into_info(self) -> AttachmentInfo {
+        AttachmentInfo {
+            id: AttachmentId(self.id),
+            request: RequestId(self.request_id),
+            name: self.name,
+            media_type: self.media_type,
+            size: self.size.max(0) as u64,
+            sha256: self.sha256,
+            created_at: self.created_at,
+        }
+    }
+}
+
+impl SignatureRow {
+    fn into_signature(self) -> Result<Signature> {
+        Ok(Signature {
+            id: self.id,
+            request: RequestId(self.request_id),
+            purpose: parse_word(
+                &self.purpose,
+                SignaturePurpose::from_word,
+                "signature purpose",
+            )?,
+            signer: parse_party(&self.signer)?,
+            signer_user: self.signer_user_id.map(UserId),
+            cms: self.cms,
+            signed_at: self.signed_at,
+        })
+    }
+}
+
+/// Append history lines, notices, attachments and signatures of request `$id` inside `$tx`.
+macro_rules! write_extras {
+    ($tx:ident, $id:expr, $recipient:expr, $at:expr, $first_seq:expr,
+     $history:expr, $notifications:expr, $attachments:expr, $signatures:expr) => {{
+        for (i, h) in $history.iter().enumerate() {
+            sqlx::query("INSERT INTO history (request_id, seq, at, event) VALUES ($1, $2, $3, $4)")
+                .bind($id)
+                .bind($first_seq + i as i64)
+                .bind(micros(h.at))
+                .bind(Json(&h.event))
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for n in $notifications.iter() {
+            let (recipient, user, org) = match &n.to {
+                NotifyTo::Recipient => (Some($recipient), None, None),
+                NotifyTo::User(u) => (None, Some(u.as_str()), None),
+                NotifyTo::Organisation(o) => (None, None, Some(o.as_str())),
+            };
+            sqlx::query(
+                "INSERT INTO notifications (request_id, recipient, user_id, organisation_id, \
+                 status, text_kk, text_ru, text_en, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind($id)
+            .bind(recipient)
+            .bind(user)
+            .bind(org)
+            .bind(n.status.map(status_word))
+            .bind(&n.text.kk)
+            .bind(&n.text.ru)
+            .bind(&n.text.en)
+            .bind(micros($at))
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for a in $attachments.iter() {
+            sqlx::query(
+                "INSERT INTO attachments (id, request_id, name, media_type, size, sha256, \
+                 content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(a.id.as_str())
+            .bind($id)
+            .bind(&a.new.name)
+            .bind(&a.new.media_type)
+            .bind(a.new.content.len() as i64)
+            .bind(&a.sha256)
+            .bind(&a.new.content)
+            .bind(micros($at))
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for s in $signatures {
+            let s: &NewSignature = s;
+            sqlx::query(
+                "INSERT INTO signatures (request_id, purpose, signer, signer_user_id, cms, \
+                 signed_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind($id)
+            .bind(s.purpose.as_str())
+            .bind(s.signer.to_string())
+            .bind(s.signer_user.as_ref().map(|u| u.as_str()))
+            .bind(&s.cms)
+            .bind(micros(s.signed_at))
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// Read request `$id` with `$exec` (a pool or `&mut *tx`).
+macro_rules! fetch_request {
+    ($exec:expr, $id:expr) => {
+        sqlx::query_as::<_, RequestRow>(SELECT_REQUEST)
+            .bind($id)
+            .fetch_optional($exec)
+            .await?
+            .map(RequestRow::into_request)
+            .transpose()?
+            .ok_or_else(|| StoreError::not_found("request", $id))
+    };
+}
+
+/// Read user `$id`'s roles with `$exec`, then the user.
+macro_rules! fetch_user {
+    ($p:expr, $sql:expr, $key:expr) => {{
+        let row = sqlx::query_as::<_, UserRow>($sql)
+            .bind($key)
+            .fetch_optional($p)
+            .await?;
+        match row {
+            None => None,
+            Some(row) => {
+                let roles: Vec<String> =
+                    sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
+                        .bind(&row.id)
+                        .fetch_all($p)
+                        .await?;
+                Some(row.into_user(roles)?)
+            }
+        }
+    }};
+}
+
+/// The id of the organisation `$code`, which must be of `$kind`.
+macro_rules! org_id_of_kind {
+    ($exec:expr, $code:expr, $kind:expr, $what:literal) => {{
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT id, kind FROM organisations WHERE code = $1")
+                .bind($code)
+                .fetch_optional($exec)
+                .await?;
+        match row {
+            None => Err(StoreError::not_found("organisation", $code)),
+            Some((id, kind)) if kind == $kind.as_str() => Ok(id),
+            Some(_) => Err(StoreError::Invalid(format!(
+                concat!("the organisation `{}` is not a ", $what),
+                $code
+            ))),
+        }
+    }};
+}
+
+impl Store {
+    /// Open (creating an SQLite file if missing) and migrate: `sqlite:///path/to/file.db` or
+    /// `postgres://user@host:port/db`.
+    pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, StoreOptions::default()).await
+    }
+
+    pub async fn open_with(url: &str, options: StoreOptions) -> Result<Store> {
+        let pools = if url.starts_with("sqlite:") {
+            let connect = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                // WAL with synchronous=NORMAL: a commit is appended to the WAL file with a
+                // write() before COMMIT returns, so it is in the operating system's page cache
+                // and survives the death of the process, kill -9 included (the next open
+                // replays the WAL). What NORMAL gives up against FULL is the fsync on every
+                // commit, so only an operating-system crash or power loss can lose the last
+                // commits; the database stays consistent either way. FULL costs an fsync per
+                // request, which the throughput goal cannot pay on ordinary disks.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(options.sqlite_busy_timeout);
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .connect_with(connect.clone())
+                .await?;
+            sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+            // An in-memory database lives in its connections: read through the writer.
+            let read = if url.contains(":memory:") || url.contains("mode=memory") {
+                write.clone()
+            } else {
+                SqlitePoolOptions::new()
+                    .max_connections(options.sqlite_readers.max(1))
+                    .connect_with(connect)
+                    .await?
+            };
+            Pools::Sqlite { write, read }
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(options.postgres_connections.max(1))
+                .connect_with(PgConnectOptions::from_str(url)?)
+                .await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Pools::Postgres(pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        Ok(Store {
+            pools: std::sync::Arc::new(pools),
+            options,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match &*self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub fn options(&self) -> &StoreOptions {
+        &self.options
+    }
+
+    /// Close the pools, waiting for connections in use to come back.
+    pub async fn close(&self) {
+        match &*self.pools {
+            Pools::Sqlite { write, read } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pools::Postgres(p) => p.close().await,
+        }
+    }
+
+    fn prepare<'a>(&self, attachments: &'a [NewAttachment]) -> Result<Vec<Prepared<'a>>> {
+        attachments
+            .iter()
+            .map(|a| {
+                let size = a.content.len() as u64;
+                if size > self.options.max_attachment_bytes {
+                    return Err(StoreError::TooLarge {
+                        name: a.name.clone(),
+                        size,
+                        limit: self.options.max_attachment_bytes,
+                    });
+                }
+                Ok(Prepared {
+                    id: AttachmentId::new_random(),
+                    new: a,
+                    sha256: hex(&Sha256::digest(&a.content)),
+                })
+            })
+            .collect()
+    }
+
+    // ----- organisations -----
+
+    pub async fn create_organisation(&self, new: NewOrganisation) -> Result<Organisation> {
+        let org = Organisation {
+            id: OrgId::new_random(),
+            code: new.code,
+            kind: new.kind,
+            name: new.name,
+            bin: new.bin,
+            created_at: micros(Utc::now()),
+        };
+        let result = in_tx!(self, |tx| {
+            let r = sqlx::query(
+                "INSERT INTO organisations (id, code, kind, name_kk, name_ru, name_en, bin, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(org.id.as_str())
+            .bind(&org.code)
+            .bind(org.kind.as_str())
+            .bind(&org.name.kk)
+            .bind(&org.name.ru)
+            .bind(&org.name.en)
+            .bind(org.bin.map(|b| b.to_string()))
+            .bind(org.created_at)
+            .execute(&mut *tx)
+            .await;
+            match r {
+                Ok(_) => tx.commit().await.map_err(StoreError::from),
+                Err(e) => Err(e.into()),
+            }
+        });
+        match result {
+            Err(StoreError::Database(e)) if is_unique_violation(&e) => {
+                Err(StoreError::DuplicateOrganisation(org.code))
+            }
+            Err(e) => Err(e),
+            Ok(()) => Ok(org),
+        }
+    }
+
+    pub async fn organisation(&self, id: &OrgId) -> Result<Organisation> {
+        let sql = format!("{SELECT_ORGANISATION} WHERE id = $1");
+        let row = on_read!(self, |p| {
+            sqlx::query_as::<_, OrganisationRow>(&sql)
+                .bind(id.as_str())
+                .fetch_optional(p)
+                .await?
+        });
+        row.ok_or_else(|| StoreError::not_found("organisation", id))?
+            .into_organisation()
+    }
+
+    pub async fn organisation_by_code(&self, code: &str) -> Result<Option<Organisation>> {
+        let sql = format!("{SELECT_ORGANISATION} WHERE code = $1");
+        let row = on_read!(self, |p| {
+            sqlx::query_as::<_, OrganisationRow>(&sql)
+                .bind(code)
+                .fetch_optional(p)
+                .await?
+        });
+        row.map(OrganisationRow::into_organisation).transpose()
+    }
+
+    /// All organisations, by code.
+    pub async fn organisations(&self) -> Result<Vec<Organisation>> {
+        let sql = format!("{SELECT_ORGANISATION} ORDER BY code");
+        let rows = on_read!(self, |p| {
+            sqlx::query_as::<_, OrganisationRow>(&sql)
+                .fetch_all(p)
+                .await?
+        });
+        rows.into_iter()
+            .map(OrganisationRow::into_organisation)
+            .collect()
+    }
+
+    // ----- users -----
+
+    pub async fn create_user(&self, new: NewUser) -> Result<User> {
+        let mut roles = new.roles;
+        roles.sort();
+        roles.dedup();
+        let user = User {
+            id: UserId::new_random(),
+            login: new.login,
+            password_hash: new.password_hash,
+            full_name: new.full_name,
+            organisation: new.organisation,
+            roles,
+            language: new.language,
+            created_at: micros(Utc::now()),
+        };
+        let result: Result<()> = in_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO users (id, login, password_hash, full_name, organisation_id, \
+                 language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(user.id.as_str())
+            .bind(&user.login)
+            .bind(&user.password_hash.0)
+            .bind(&user.full_name)
+            .bind(user.organisation.as_ref().map(|o| o.as_str()))
+            .bind(user.language.code())
+            .bind(user.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::DuplicateLogin(user.login.clone())
+                } else {
+                    e.into()
+                }
+            })?;
+            for role in &user.roles {
+                sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                    .bind(user.id.as_str())
+                    .bind(role.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        });
+        result.map(|()| user)
+    }
+
+    pub async fn user(&self, id: &UserId) -> Result<User> {
+        let sql = format!("{SELECT_USER} WHERE id = $1");
+        let user = on_read!(self, |p| fetch_user!(p, &sql, id.as_str()));
+        user.ok_or_else(|| StoreError::not_found("user", id))
+    }
+
+    /// The user who logs in as `login`, if any (with the password hash to check).
+    pub async fn user_by_login(&self, login: &str) -> Result<Option<User>> {
+        let sql = format!("{SELECT_USER} WHERE login = $1");
+        Ok(on_read!(self, |p| fetch_user!(p, &sql, login)))
+    }
+
+    /// An organisation's staff, by login.
+    pub async fn users_of_organisation(&self, org: &OrgId) -> Result<Vec<User>> {
+        let ids: Vec<String> = on_read!(self, |p| {
+            sqlx::query_scalar("SELECT id FROM users WHERE organisation_id = $1 ORDER BY login")
+                .bind(org.as_str())
+                .fetch_all(p)
+                .await?
+        });
+        let mut users = Vec::with_capacity(ids.len());
+        for id in ids {
+            users.push(self.user(&UserId(id)).await?);
+        }
+        Ok(users)
+    }
+
+    pub async fn set_password_hash(&self, id: &UserId, hash: PasswordHash) -> Result<()> {
+        self.update_user_column("password_hash", id, &hash.0).await
+    }
+
+    pub async fn set_language(&self, id: &UserId, language: Lang) -> Result<()> {
+        self.update_user_column("language", id, language.code())
+            .await
+    }
+
+    async fn update_user_column(&self, column: &str, id: &UserId, value: &str) -> Result<()> {
+        let sql = format!("UPDATE users SET {column} = $1 WHERE id = $2");
+        let affected = in_tx!(self, |tx| {
+            let r = sqlx::query(&sql)
+                .bind(value)
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            r.rows_affected()
+        });
+        if affected == 0 {
+            return Err(StoreError::not_found("user", id));
+        }
+        Ok(())
+    }
+
+    // ----- requests -----
+
+    /// Register a request: its number, row, history, notices, attachments and signature in one
+    /// transaction. A submission whose idempotency key was seen returns the first request with
+    /// `duplicate: true` and writes nothing.
+    pub async fn create_request(&self, new: NewRequest) -> Result<Created> {
+        let prepared = self.prepare(&new.attachments)?;
+        let id = RequestId::new_random();
+        let at = micros(new.at);
+        let year = i64::from(new.at.with_timezone(&self.options.numbering_offset).year());
+        let recipient = new.recipient.to_string();
+        let status = status_word(new.status);
+        let deadline = new.deadline.map(micros);
+        in_tx!(self, |tx| {
+            if let Some(key) = &new.idempotency_key {
+                // Claim the key first: on PostgreSQL a concurrent submission with the same key
+                // waits here for this transaction, then finds the key taken.
+                let claimed = sqlx::query(
+                    "INSERT INTO idempotency (key, request_id, created_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (key) DO NOTHING",
+                )
+                .bind(key)
+                .bind(id.as_str())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if claimed == 0 {
+                    let first: String =
+                        sqlx::query_scalar("SELECT request_id FROM idempotency WHERE key = $1")
+                            .bind(key)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    let request = fetch_request!(&mut *tx, first.as_str())?;
+                    tx.rollback().await?;
+                    return Ok(Created {
+                        request,
+                        duplicate: true,
+                    });
+                }
+            }
+            let provider_id =
+                org_id_of_kind!(&mut *tx, &new.provider, OrgKind::Provider, "provider")?;
+            let csc_id = match &new.csc {
+                None => None,
+                Some(code) => Some(org_id_of_kind!(&mut *tx, code, OrgKind::Csc, "CSC")?),
+            };
+            let seq: i64 = sqlx::query_scalar(
+                "INSERT INTO registration_counters (provider_id, year, last) VALUES ($1, $2, 1) \
+                 ON CONFLICT (provider_id, year) \
+                 DO UPDATE SET last = registration_counters.last + 1 RETURNING last",
+            )
+            .bind(&provider_id)
+            .bind(year)
+            .fetch_one(&mut *tx)
+            .await?;
+            let number = format!("{}-{year}-{seq:06}", new.provider);
+            sqlx::query(
+                "INSERT INTO requests (id, number, provider_id, regulation, regulation_version, \
+                 channel, recipient, submitted_by, csc_id, status, state, deadline, created_at, \
+                 updated_at, revision) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1)",
+            )
+            .bind(id.as_str())
+            .bind(&number)
+            .bind(&provider_id)
+            .bind(&new.regulation)
+            .bind(i64::from(new.version))
+            .bind(new.channel.key())
+            .bind(&recipient)
+            .bind(new.submitted_by.as_ref().map(|u| u.as_str()))
+            .bind(csc_id.as_deref())
+            .bind(&status)
+            .bind(Json(&new.state))
+            .bind(deadline)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            write_extras!(
+                tx,
+                id.as_str(),
+                recipient.as_str(),
+                at,
+                1i64,
+                new.history,
+                new.notifications,
+                prepared,
+                new.signature.iter()
+            );
+            tx.commit().await?;
+            Ok(Created {
+                request: Request {
+                    summary: RequestSummary {
+                        id,
+                        number,
+                        provider: OrgId(provider_id),
+                        provider_code: new.provider,
+                        regulation: new.regulation,
+                        version: new.version,
+                        channel: new.channel,
+                        recipient: new.recipient,
+                        submitted_by: new.submitted_by,
+                        csc: csc_id.map(OrgId),
+                        status: new.status,
+                        deadline,
+                        created_at: at,
+                        updated_at: at,
+                        revision: 1,
+                    },
+                    state: new.state,
+                },
+                duplicate: false,
+            })
+        })
+    }
+
+    pub async fn load_request(&self, id: &RequestId) -> Result<Request> {
+        on_read!(self, |p| fetch_request!(p, id.as_str()))
+    }
+
+    /// Change a request if it is still at `expected_revision`: its status, state and deadline,
+    /// with new history lines, notices, attachments and signatures, in one transaction. A stale
+    /// revision is [`StoreError::Conflict`] and changes nothing. Returns the request as written.
+    pub async fn update_request(
+        &self,
+        id: &RequestId,
+        expected_revision: i64,
+        update: RequestUpdate,
+    ) -> Result<Request> {
+        let prepared = self.prepare(&update.attachments)?;
+        let at = micros(update.at);
+        in_tx!(self, |tx| {
+            // The conditional update takes the row's lock (PostgreSQL) before anything else, so
+            // concurrent updates of one request are serialized and all but one see a conflict.
+            let recipient: Option<String> = sqlx::query_scalar(
+                "UPDATE requests SET status = $1, state = $2, deadline = $3, updated_at = $4, \
+                 revision = revision + 1 WHERE id = $5 AND revision = $6 RETURNING recipient",
+            )
+            .bind(status_word(update.status))
+            .bind(Json(&update.state))
+            .bind(update.deadline.map(micros))
+            .bind(at)
+            .bind(id.as_str())
+            .bind(expected_revision)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(recipient) = recipient else {
+                let actual: Option<i64> =
+                    sqlx::query_scalar("SELECT revision FROM requests WHERE id = $1")
+                        .bind(id.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                return Err(match actual {
+                    None => StoreError::not_found("request", id),
+                    Some(actual) => StoreError::Conflict {
+                        request: id.clone(),
+                        expected: expected_revision,
+                        actual,
+                    },
+                });
+            };
+            let last: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(seq), 0) FROM history WHERE request_id = $1",
+            )
+            .bind(id.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+            write_extras!(
+                tx,
+                id.as_str(),
+                recipient.as_str(),
+                at,
+                last + 1,
+                update.history,
+                update.notifications,
+                prepared,
+                update.signatures.iter()
+            );
+            let request = fetch_request!(&mut *tx, id.as_str())?;
+            tx.commit().await?;
+            Ok(request)
+        })
+    }
+
+    /// A recipient's requests (by IIN/BIN), newest first.
+    pub async fn requests_for_recipient(&self, recipient: &Party) -> Result<Vec<RequestSummary>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            summary_columns!(),
+            from_requests!(),
+            "WHERE r.recipient = $1 ORDER BY r.created_at DESC, r.number DESC"
+        );
+        let rows = on_read!(self, |p| {
+            sqlx::query_as::<_, SummaryRow>(SQL)
+                .bind(recipient.to_string())
+                .fetch_all(p)
+                .await?
+        });
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
+    /// A provider's queue: the earliest deadline first (so overdue requests lead), requests
+    /// without a deadline last, then by registration.
+    pub async fn requests_for_provider(
+        &self,
+        provider_code: &str,
+        filter: &QueueFilter,
+    ) -> Result<Vec<RequestSummary>> {
+        let mut sql = concat!(
+            "SELECT ",
+            summary_columns!(),
+            from_requests!(),
+            "WHERE o.code = $1"
+        )
+        .to_string();
+        let mut n = 1;
+        if !filter.statuses.is_empty() {
+            let marks: Vec<String> = filter
+                .statuses
+                .iter()
+                .map(|_| {
+                    n += 1;
+                    format!("${n}")
+                })
+                .collect();
+            sql += &format!(" AND r.status IN ({})", marks.join(", "));
+        }
+        if filter.overdue_at.is_some() {
+            n += 1;
+            sql += &format!(" AND r.deadline < ${n}");
+        }
+        sql += " ORDER BY CASE WHEN r.deadline IS NULL THEN 1 ELSE 0 END, r.deadline, \
+                r.created_at, r.number";
+        if let Some(limit) = filter.limit {
+            sql += &format!(" LIMIT {limit}");
+        }
+        let rows = on_read!(self, |p| {
+            let mut q = sqlx::query_as::<_, SummaryRow>(&sql).bind(provider_code);
+            for s in &filter.statuses {
+                q = q.bind(status_word(*s));
+            }
+            if let Some(t) = filter.overdue_at {
+                q = q.bind(micros(t));
+            }
+            q.fetch_all(p).await?
+        });
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
+    /// The requests a CSC filed, newest first.
+    pub async fn requests_for_csc(&self, csc_code: &str) -> Result<Vec<RequestSummary>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            summary_columns!(),
+            from_requests!(),
+            "JOIN organisations c ON c.id = r.csc_id WHERE c.code = $1 \
+             ORDER BY r.created_at DESC, r.number DESC"
+        );
+        let rows = on_read!(self, |p| {
+            sqlx::query_as::<_, SummaryRow>(SQL)
+                .bind(csc_code)
+                .fetch_all(p)
+                .await?
+        });
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
+    /// A request's history in the order written.
+    pub async fn history(&self, id: &RequestId) -> Result<Vec<HistoryRecord>> {
+        let (exists, rows) = on_read!(self, |p| {
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT revision FROM requests WHERE id = $1")
+                    .bind(id.as_str())
+                    .fetch_optional(p)
+                    .await?;
+            let rows = sqlx::query_as::<_, HistoryRow>(
+                "SELECT seq, at, event FROM history WHERE request_id = $1 ORDER BY seq",
+            )
+            .bind(id.as_str())
+            .fetch_all(p)
+            .await?;
+            (exists.is_some(), rows)
+        });
+        if !exists {
+            return Err(StoreError::not_found("request", id));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| HistoryRecord {
+                seq: r.seq,
+                at: r.at,
+                event: r.event.0,
+            })
+            .collect())
+    }
+
+    // ----- notifications -----
+
+    /// The notices a user sees — addressed to them, to their cabinet (their login is the
+    /// recipient's IIN/BIN) or to their organisation — newest first.
+    pub async fn notifications_for(&self, user: &UserId) -> Result<Vec<Notification>> {
+        let sql = format!("{SELECT_NOTIFICATION} WHERE {VISIBLE_TO_USER} ORDER BY n.id DESC");
+        let rows = on_read!(self, |p| {
+            sqlx::query_as::<_, NotificationRow>(&sql)
+                .bind(user.as_str())
+                .fetch_all(p)
+                .await?
+        });
+        rows.into_iter()
+            .map(NotificationRow::into_notification)
+            .collect()
+    }
+
+    /// Mark a notice read, if `user` sees it; otherwise it is not found.
+    pub async fn mark_read(&self, user: &UserId, notification: i64) -> Result<()> {
+        let sql = format!(
+            "UPDATE notifications SET is_read = TRUE WHERE id = $2 AND EXISTS (SELECT 1 FROM \
+             notifications n WHERE n.id = $2 AND {VISIBLE_TO_USER})"
+        );
+        let affected = in_tx!(self, |tx| {
+            let r = sqlx::query(&sql)
+                .bind(user.as_str())
+                .bind(notification)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            r.rows_affected()
+        });
+        if affected == 0 {
+            return Err(StoreError::not_found("notification", notification));
+        }
+        Ok(())
+    }
+
+    // ----- attachments, signatures, answers -----
+
+    pub async fn attachment(&self, id: &AttachmentId) -> Result<Attachment> {
+        let sql = format!("{SELECT_ATTACHMENT_INFO} WHERE id = $1");
+        let found = on_read!(self, |p| {
+            let info = sqlx::query_as::<_, AttachmentInfoRow>(&sql)
+                .bind(id.as_str())
+                .fetch_optional(p)
+                .await?;
+            match info {
+                None => None,
+                Some(info) => {
+                    let content: Vec<u8> =
+                        sqlx::query_scalar("SELECT content FROM attachments WHERE id = $1")
+                            .bind(id.as_str())
+                            .fetch_one(p)
+                            .await?;
+                    Some((info, content))
+                }
+            }
+        });
+        let (info, content) = found.ok_or_else(|| StoreError::not_found("attachment", id))?;
+        Ok(Attachment {
+            info: info.into_info(),
+            content,
+        })
+    }
+
+    /// A request's attachments (without their content), in the order written.
+    pub async fn attachments(&self, request: &RequestId) -> Result<Vec<AttachmentInfo>> {
+        let sql = format!("{SELECT_ATTACHMENT_INFO} WHERE request_id = $1 ORDER BY created_at, id");
+        let rows = on_read!(self, |p| {
+            sqlx::query_as::<_, AttachmentInfoRow>(&sql)
+                .bind(request.as_str())
+                .fetch_all(p)
+                .await?
+        });
+        Ok(rows.into_iter().map(AttachmentInfoRow::into_info).collect())
+    }
+
+    /// A request's signatures, in the order written.
+    pub async fn signatures(&self, request: &RequestId) -> Result<Vec<Signature>> {
+        let rows = on_read!(self, |p| {
+            sqlx::query_as::<_, SignatureRow>(
+                "SELECT id, request_id, purpose, signer, signer_user_id, cms, signed_at \
+                 FROM signatures WHERE request_id = $1 ORDER BY id",
+            )
+            .bind(request.as_str())
+            .fetch_all(p)
+            .await?
+        });
+        rows.into_iter().map(SignatureRow::into_signature).collect()
+    }
+
+    /// Keep a request's questionnaire answers; a request is answered once.
+    pub async fn save_answers(
+        &self,
+        request: &RequestId,
+        answers: &Value,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        in_tx!(self, |tx| {
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT revision FROM requests WHERE id = $1")
+                    .bind(request.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if exists.is_none() {
+                return Err(StoreError::not_found("request", request));
+            }
+            let inserted = sqlx::query(
+                "INSERT INTO answers (request_id, answers, at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (request_id) DO NOTHING",
+            )
+            .bind(request.as_str())
+            .bind(Json(answers))
+            .bind(micros(at))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted == 0 {
+                return Err(StoreError::AlreadyAnswered(request.clone()));
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// A request's questionnaire answers, if given.
+    pub async fn answers(&self, request: &RequestId) -> Result<Option<Value>> {
+        let v: Option<Json<Value>> = on_read!(self, |p| {
+            sqlx::query_scalar("SELECT answers FROM answers WHERE request_id = $1")
+                .bind(request.as_str())
+                .fetch_optional(p)
+                .await?
+        });
+        Ok(v.map(|j| j.0))
+    }
+}
