@@ -815,3 +815,70 @@ both!(killed_right_after_ack, |ctx: Ctx| async move {
     );
     store.close().await;
 });
+
+/// Figures for the performance section, not a check: registrations per second on SQLite
+/// with a 1 KiB engine state, a 2 KiB CMS, a history line, a notice and an idempotency key,
+/// from 64 concurrent tasks; and the file's size per request. Run it with
+/// `cargo test --release -p qyzmet-store --test store -- --ignored --nocapture throughput`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn throughput_sqlite() {
+    let db = Db::fresh(Backend::Sqlite).await;
+    let store = db.open().await;
+    org(&store, "PERF", OrgKind::Provider).await;
+    let env = |k: &str, d: u32| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let total = env("QYZMET_PERF_TOTAL", 20_000);
+    let tasks = env("QYZMET_PERF_TASKS", 64);
+    let started = std::time::Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|t| {
+            let s = store.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                for i in (t..total).step_by(tasks as usize) {
+                    let mut new = new_request("PERF", iin((i % 5000) as u16), t0());
+                    new.state = json!({ "pad": "x".repeat(1024) });
+                    new.signature = Some(NewSignature {
+                        purpose: SignaturePurpose::Request,
+                        signer: iin(1).into(),
+                        signer_user: None,
+                        cms: vec![0x30; 2048],
+                        signed_at: t0(),
+                    });
+                    new.idempotency_key = Some(format!("{i:064}"));
+                    let t = std::time::Instant::now();
+                    s.create_request(new).await.unwrap();
+                    latencies.push(t.elapsed());
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for h in handles {
+        latencies.extend(h.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    store.close().await;
+    let path = db.url.trim_start_matches("sqlite://").to_string();
+    let size: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|s| std::fs::metadata(format!("{path}{s}")).ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "{total} registrations in {elapsed:.2?}: {:.0}/s, p50 {:?}, p99 {:?}; {} bytes per request",
+        f64::from(total) / elapsed.as_secs_f64(),
+        p(0.5),
+        p(0.99),
+        size / u64::from(total)
+    );
+    db.drop().await;
+}
