@@ -6,10 +6,12 @@
 
 mod performer;
 mod run;
+mod sla;
 mod state;
 mod status;
 
 pub use performer::{performer, Performer};
 pub use run::{Engine, EngineError, Input, Waiting};
+pub use sla::{breach, ActionSla, Breach, Sla, StatusKey};
 pub use state::*;
 pub use status::status_name;

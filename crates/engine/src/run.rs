@@ -129,7 +129,7 @@ pub struct Engine<'a> {
 }
 
 /// Statuses in the order a request moves through them; derived statuses only move forward.
-fn rank(s: Status) -> u8 {
+pub(crate) fn rank(s: Status) -> u8 {
     match s {
         Status::Submitted => 0,
         Status::AwaitingPayment => 1,
