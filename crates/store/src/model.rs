@@ -187,6 +187,8 @@ pub struct NewUser {
     pub organisation: Option<OrgId>,
     pub roles: Vec<Role>,
     pub language: Lang,
+    /// The person's IIN (a recipient's is also the login; staff sign with a certificate of it).
+    pub iin: Option<Iin>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,6 +201,7 @@ pub struct User {
     /// Sorted, without repeats.
     pub roles: Vec<Role>,
     pub language: Lang,
+    pub iin: Option<Iin>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -135,7 +135,7 @@ const SELECT_REQUEST: &str = concat!(
 );
 
 const SELECT_USER: &str = "SELECT id, login, password_hash, full_name, organisation_id, \
-                           language, created_at FROM users";
+                           language, created_at, iin FROM users";
 
 const SELECT_ORGANISATION: &str =
     "SELECT id, code, kind, name_kk, name_ru, name_en, bin, created_at FROM organisations";
@@ -187,6 +187,7 @@ struct UserRow {
     organisation_id: Option<String>,
     language: String,
     created_at: DateTime<Utc>,
+    iin: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -356,6 +357,13 @@ impl UserRow {
             organisation: self.organisation_id.map(OrgId),
             roles,
             language: parse_lang(&self.language)?,
+            iin: self
+                .iin
+                .map(|t| {
+                    qyzmet_core::id::Iin::parse_without_future_check(&t)
+                        .map_err(|_| StoreError::Corrupt(format!("user IIN `{t}`")))
+                })
+                .transpose()?,
             created_at: self.created_at,
         })
     }
@@ -716,12 +724,13 @@ impl Store {
             organisation: new.organisation,
             roles,
             language: new.language,
+            iin: new.iin,
             created_at: micros(Utc::now()),
         };
         let result: Result<()> = in_tx!(self, |tx| {
             sqlx::query(
                 "INSERT INTO users (id, login, password_hash, full_name, organisation_id, \
-                 language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 language, created_at, iin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(user.id.as_str())
             .bind(&user.login)
@@ -730,6 +739,7 @@ impl Store {
             .bind(user.organisation.as_ref().map(|o| o.as_str()))
             .bind(user.language.code())
             .bind(user.created_at)
+            .bind(user.iin.map(|i| i.to_string()))
             .execute(&mut *tx)
             .await
             .map_err(|e| {
@@ -1225,6 +1235,106 @@ impl Store {
             tx.commit().await?;
             Ok(())
         })
+    }
+
+    // ----- sessions -----
+
+    /// Open a session: `token_digest` is the SHA-256 of the token the client holds (the token
+    /// itself is never stored), valid until `expires_at`.
+    pub async fn create_session(
+        &self,
+        token_digest: &str,
+        user: &UserId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        in_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO sessions (token_digest, user_id, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(token_digest)
+            .bind(user.as_str())
+            .bind(micros(now))
+            .bind(micros(expires_at))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The user of a session that has not expired at `now`.
+    pub async fn session_user(
+        &self,
+        token_digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        let id: Option<String> = on_read!(self, |p| {
+            sqlx::query_scalar(
+                "SELECT user_id FROM sessions WHERE token_digest = $1 AND expires_at > $2",
+            )
+            .bind(token_digest)
+            .bind(micros(now))
+            .fetch_optional(p)
+            .await?
+        });
+        match id {
+            None => Ok(None),
+            Some(id) => self.user(&UserId(id)).await.map(Some),
+        }
+    }
+
+    /// Close a session (logging out); closing an unknown one does nothing.
+    pub async fn delete_session(&self, token_digest: &str) -> Result<()> {
+        in_tx!(self, |tx| {
+            sqlx::query("DELETE FROM sessions WHERE token_digest = $1")
+                .bind(token_digest)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    // ----- oversight -----
+
+    /// Every request with its engine state, of one provider or of all, for SLA figures; with
+    /// `due_before`, only those whose current deadline has passed by then (the deadline sweep).
+    pub async fn request_states(
+        &self,
+        provider_code: Option<&str>,
+        due_before: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Request>> {
+        let mut sql = concat!(
+            "SELECT ",
+            summary_columns!(),
+            ", r.state",
+            from_requests!(),
+            "WHERE 1 = 1"
+        )
+        .to_string();
+        let mut n = 0;
+        if provider_code.is_some() {
+            n += 1;
+            sql += &format!(" AND o.code = ${n}");
+        }
+        if due_before.is_some() {
+            n += 1;
+            sql += &format!(" AND r.deadline < ${n}");
+        }
+        sql += " ORDER BY r.created_at, r.number";
+        let rows = on_read!(self, |p| {
+            let mut q = sqlx::query_as::<_, RequestRow>(&sql);
+            if let Some(code) = provider_code {
+                q = q.bind(code);
+            }
+            if let Some(t) = due_before {
+                q = q.bind(micros(t));
+            }
+            q.fetch_all(p).await?
+        });
+        rows.into_iter().map(RequestRow::into_request).collect()
     }
 
     /// A request's questionnaire answers, if given.

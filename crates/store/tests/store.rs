@@ -621,6 +621,7 @@ both!(users_and_organisations, |ctx: Ctx| async move {
             organisation: None,
             roles: vec![Role::Recipient],
             language: Lang::Ru,
+            iin: None,
         })
         .await
         .unwrap_err();

@@ -214,6 +214,7 @@ pub async fn user(
             organisation: organisation.map(|o| o.id.clone()),
             roles: roles.to_vec(),
             language: Lang::Kk,
+            iin: None,
         })
         .await
         .unwrap()
