@@ -1,14 +1,16 @@
-//! Regulations as data: the model, the file format (TOML), and the validator that proves a
-//! definition sound before the engine may run it.
+//! Regulations as data: the model, the file format (TOML), the validator that proves a
+//! definition sound before the engine may run it, and the check of a filled form ([`form`]).
 //!
 //! Loading is pure: files come in as `(name, text)` pairs, so the same code serves the CLI, the
 //! server and tests. Every problem is reported with its file and line.
 
+pub mod form;
 mod locate;
 pub mod model;
 mod serde_impl;
 mod validate;
 
+pub use form::{check_form, FieldError, FileFacts, FormValues};
 pub use locate::{line_of, Path, Seg};
 pub use model::*;
 pub use validate::{validate, Problem};
