@@ -10,7 +10,7 @@ mod sla;
 mod state;
 mod status;
 
-pub use performer::{performer, Performer};
+pub use performer::{done_at_submission, performer, submitter_side, Performer};
 pub use run::{Engine, EngineError, Input, Waiting};
 pub use sla::{breach, ActionSla, Breach, Sla, StatusKey};
 pub use state::*;

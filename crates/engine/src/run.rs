@@ -195,6 +195,7 @@ impl<'a> Engine<'a> {
             finished: false,
             history: Vec::new(),
             notifications: Vec::new(),
+            data: BTreeMap::new(),
         };
         self.start_action(&mut st, first.number, now)?;
         let side = submitter_side(channel);

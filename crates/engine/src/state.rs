@@ -31,6 +31,10 @@ pub struct RequestState {
     pub finished: bool,
     pub history: Vec<HistoryEntry>,
     pub notifications: Vec<Notice>,
+    /// What the request carries that the flow does not read — the signed application, what
+    /// outside systems answered, the result — kept with the state so that it is stored with it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub data: BTreeMap<String, serde_json::Value>,
 }
 
 /// A refusal: the failed condition, its kind and message.

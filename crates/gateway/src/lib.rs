@@ -6,6 +6,7 @@
 //! durable, signed, logged delivery and the NATS transport build on the same envelope.
 
 mod envelope;
+pub mod services;
 
 pub use envelope::{Envelope, MessageKind, ParticipantId};
 
@@ -35,6 +36,8 @@ pub enum GatewayError {
     },
     #[error("{0} gave no response to a request")]
     NoResponse(ParticipantId),
+    #[error("the body of a message for {service} is not of its contract: {reason}")]
+    BadBody { service: String, reason: String },
 }
 
 /// A participant's door: it receives messages addressed to it and answers requests.
@@ -148,6 +151,29 @@ impl Gateway {
                 reason,
             }),
         }
+    }
+
+    /// Carry a typed request from `sender` to `recipient`'s `service` and read the typed answer.
+    pub async fn call<Q: serde::Serialize, A: serde::de::DeserializeOwned>(
+        &self,
+        sender: &str,
+        recipient: &str,
+        service: &str,
+        body: &Q,
+    ) -> Result<A, GatewayError> {
+        let bad = |e: serde_json::Error| GatewayError::BadBody {
+            service: service.to_string(),
+            reason: e.to_string(),
+        };
+        let body = serde_json::to_value(body).map_err(bad)?;
+        let message = Envelope::request(
+            &ParticipantId::new(sender),
+            &ParticipantId::new(recipient),
+            service,
+            body,
+        );
+        let response = self.request(message).await?;
+        serde_json::from_value(response.body).map_err(bad)
     }
 
     /// Carry a notification or update; no answer is expected.

@@ -1,7 +1,11 @@
 //! The citizens' portal (ПЭП).
 //!
-//! What runs today is the public service catalogue: every sound regulation, its channels,
-//! form and results, as JSON. The personal cabinet, forms and signing arrive with the engine.
+//! The public service catalogue (every sound regulation, its channels, form and results, as
+//! JSON) is here; the citizen's registration, filings and personal cabinet are in [`cabinet`].
+//! The portal reaches the provider's IS, the state databases and the payment gateway only
+//! through the gateway.
+
+pub mod cabinet;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};

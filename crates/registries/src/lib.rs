@@ -21,6 +21,7 @@
 //! the well-known citizens and organisations), and dispatches a [`RegistryRequest`] to the
 //! participant it names, so that one gateway endpoint reaches each of them by name.
 
+pub mod ask;
 pub mod attachment;
 pub mod common;
 pub mod demo;

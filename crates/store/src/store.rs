@@ -598,6 +598,14 @@ impl Store {
         }
     }
 
+    /// "SQLite" or "PostgreSQL", for people.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => "SQLite (embedded, WAL)",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+
     pub fn options(&self) -> &StoreOptions {
         &self.options
     }

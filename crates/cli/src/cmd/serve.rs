@@ -1,14 +1,18 @@
-//! `qyzmet serve`: start the platform with what exists so far — the regulations, proven sound,
-//! the working-day calendar, the portal's service catalogue and the test NCA (created in the
-//! data folder on first start) with its CRL and OCSP responder — over HTTP.
+//! `qyzmet serve`: start the whole platform in one process on an embedded database — the
+//! regulations (proven sound), the working-day calendar, the test NCA (created in the data
+//! folder on first start) with its CRL and OCSP responder, the state databases, and every
+//! participant's API — and, on the first start, the demo data.
 
 use super::regulations::load_catalog;
 use clap::Args;
 use qyzmet_pki::nca::{Nca, NcaUrls};
 use qyzmet_pki::KeyType;
+use qyzmet_platform::registries::RegistryHost;
+use qyzmet_platform::{demo, Platform};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -21,9 +25,15 @@ pub struct ServeArgs {
     /// Folder of per-year calendar files.
     #[arg(long, default_value = "calendar")]
     calendar: PathBuf,
-    /// Folder of the platform's own state (the NCA lives in `nca/` inside it).
+    /// Folder of the platform's own state (database, NCA, registries, demo keys).
     #[arg(long, default_value = "data")]
     data: PathBuf,
+    /// The database: `sqlite:…` (default: `qyzmet.db` in the data folder) or `postgres://…`.
+    #[arg(long)]
+    database: Option<String>,
+    /// Seconds between deadline sweeps.
+    #[arg(long, default_value_t = 30)]
+    sweep_seconds: u64,
 }
 
 /// Open the NCA in the data folder, or create it on first start with revocation URLs on `addr`.
@@ -42,6 +52,11 @@ fn open_or_create_nca(dir: &std::path::Path, addr: SocketAddr) -> Result<(Nca, b
         .map_err(|e| e.to_string())
 }
 
+fn fail(what: &str, e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("refusing to start: {what}: {e}");
+    ExitCode::FAILURE
+}
+
 pub fn run(args: ServeArgs) -> ExitCode {
     let catalog = match load_catalog(&args.regulations) {
         Ok(c) => c,
@@ -53,8 +68,8 @@ pub fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let years: Vec<i32> = match super::calendar::load(&args.calendar) {
-        Ok(calendar) => calendar.years().collect(),
+    let calendar = match super::calendar::load(&args.calendar) {
+        Ok(calendar) => calendar,
         Err(e) => {
             eprintln!("{e}");
             eprintln!("refusing to start: the working-day calendar does not load");
@@ -63,44 +78,84 @@ pub fn run(args: ServeArgs) -> ExitCode {
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return fail("the runtime", e),
     };
-    let services = catalog.len();
-    let portal = qyzmet_portal::router(qyzmet_portal::Portal::new(catalog));
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(args.addr).await {
             Ok(l) => l,
-            Err(e) => {
-                eprintln!("cannot listen on {}: {e}", args.addr);
-                return ExitCode::FAILURE;
-            }
+            Err(e) => return fail(&format!("cannot listen on {}", args.addr), e),
         };
         let addr = listener.local_addr().unwrap_or(args.addr);
+        if let Err(e) = std::fs::create_dir_all(&args.data) {
+            return fail(&args.data.display().to_string(), e);
+        }
         let nca_dir = args.data.join("nca");
-        let (nca, created) = match open_or_create_nca(&nca_dir, addr) {
+        let (mut nca, created) = match open_or_create_nca(&nca_dir, addr) {
             Ok(n) => n,
-            Err(e) => {
-                eprintln!("refusing to start: the NCA: {e}");
-                return ExitCode::FAILURE;
+            Err(e) => return fail("the NCA", e),
+        };
+        let verifier = Arc::new(
+            qyzmet_pki::Verifier::new(vec![nca.root().clone()])
+                .with_intermediates(vec![nca.issuing().cert.clone()])
+                .with_revocation(Arc::new(qyzmet_pki::sources::AsTheCertificateSays::default())),
+        );
+        let url = args.database.clone().unwrap_or_else(|| {
+            format!("sqlite://{}", args.data.join("qyzmet.db").display())
+        });
+        let store = match qyzmet_store::Store::open(&url).await {
+            Ok(s) => s,
+            Err(e) => return fail("the database", e),
+        };
+        let registries =
+            match RegistryHost::open_or_demo(args.data.join("registries.json"), 2026) {
+                Ok(r) => r,
+                Err(e) => return fail("the state databases", e),
+            };
+        let services = catalog.len();
+        let catalog = Arc::new(catalog);
+        let years: Vec<i32> = calendar.years().collect();
+        let fees = demo::fees(&catalog);
+        let platform = Platform::assemble(
+            store.clone(),
+            catalog.clone(),
+            Arc::new(calendar),
+            registries.clone(),
+            verifier,
+            &fees,
+        );
+        let seeded = match demo::seeded(&store).await {
+            Ok(s) => s,
+            Err(e) => return fail("the database", e),
+        };
+        let report = if seeded {
+            None
+        } else {
+            let world = registries.with(|r| r.clone());
+            match demo::seed(&store, &catalog, &world, &mut nca, &args.data, KeyType::Rsa2048)
+                .await
+            {
+                Ok(r) => Some(r),
+                Err(e) => return fail("the demo data", e),
             }
         };
         let nca_urls = nca.urls().clone();
         let nca = qyzmet_pki::http::NcaService::new(nca, qyzmet_pki::http::Freshness::default());
-        let app = portal.merge(qyzmet_pki::http::router(nca));
-        let first = years.first().copied().unwrap_or_default();
-        let last = years.last().copied().unwrap_or_default();
+        let app = platform.router().merge(qyzmet_pki::http::router(nca));
+        let _sweeper = platform
+            .agency
+            .spawn_sweeper(std::time::Duration::from_secs(args.sweep_seconds.max(1)));
         println!("Qyzmet is running on http://{addr}");
         println!(
             "  {services} regulations loaded and sound ({})",
             args.regulations.display()
         );
         println!(
-            "  working-day calendar {first}–{last} ({})",
+            "  working-day calendar {}–{} ({})",
+            years.first().copied().unwrap_or_default(),
+            years.last().copied().unwrap_or_default(),
             args.calendar.display()
         );
+        println!("  database: {}", store.backend_name());
         println!(
             "  test NCA {} in {}: trust anchor {}",
             if created { "created" } else { "opened" },
@@ -112,7 +167,22 @@ pub fn run(args: ServeArgs) -> ExitCode {
             nca_urls.crl.as_deref().unwrap_or("-"),
             nca_urls.ocsp.as_deref().unwrap_or("-")
         );
+        let logins = args.data.join("demo-logins.txt");
+        match report {
+            Some(r) => {
+                println!("  demo data created: {} accounts, password {}", r.accounts.len(), r.password);
+                for role in ["recipient", "employee", "signer", "operator", "monitor"] {
+                    if let Some(a) = r.with_role(role).next() {
+                        println!("    {role:<10} {:<44} {}", a.login, a.full_name);
+                    }
+                }
+                println!("    every account and key file: {}", logins.display());
+            }
+            None => println!("  demo accounts and their password: {}", logins.display()),
+        }
+        println!("  log in:            POST http://{addr}/api/session {{\"login\", \"password\"}}");
         println!("  service catalogue: http://{addr}/api/services");
+        println!("  API description:   http://{addr}/api/openapi.json");
         println!("  health:            http://{addr}/health");
         println!("Press Ctrl-C to stop.");
         let shutdown = async {

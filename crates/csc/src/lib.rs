@@ -1,0 +1,241 @@
+//! The citizen service centre's IS (ИС ЦОН) and the operator's workplace.
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET  /api/csc/citizens/{iin}` | the citizen as the state database (ГБД ФЛ) knows them |
+//! | `POST /api/csc/requests` | file a request for a citizen, signed with the operator's key |
+//! | `GET  /api/csc/requests` | the requests this CSC filed, newest first |
+//! | `GET  /api/csc/requests/{id}` | one of them: status, deadline, whom it waits for, history |
+//! | `POST /api/csc/requests/{id}/perform` | the CSC's step it waits for (courier delivery, hand-over) |
+//! | `GET  /api/csc/notifications` | status notices of the CSC's requests |
+//!
+//! Every call to another system — the state database, the provider's IS — goes through the
+//! gateway. Must never: import another participant's code (only the message contracts).
+
+use axum::extract::{FromRef, Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use qyzmet_accounts::{Denied, Principal, Role as AccountRole};
+use qyzmet_api::requests::state_of;
+use qyzmet_api::{denied, readable, view, ApiError, Body, Session};
+use qyzmet_core::calendar::WorkingCalendar;
+use qyzmet_core::regulation::{Catalog, ChannelKind, Check, Operation};
+use qyzmet_core::{Lang, Text};
+use qyzmet_engine::Engine;
+use qyzmet_gateway::services::{
+    registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, Upload, ACT, AGENCY,
+    CSC, FILE, QUERY,
+};
+use qyzmet_gateway::Gateway;
+use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
+use qyzmet_registries::{RegistryRequest, RegistryResponse};
+use qyzmet_store::Store;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The CSC's IS.
+#[derive(Clone)]
+pub struct CscIs {
+    store: Store,
+    catalog: Arc<Catalog>,
+    calendar: Arc<WorkingCalendar>,
+    gateway: Gateway,
+}
+
+impl FromRef<CscIs> for Store {
+    fn from_ref(c: &CscIs) -> Store {
+        c.store.clone()
+    }
+}
+
+impl CscIs {
+    pub fn new(
+        store: Store,
+        catalog: Arc<Catalog>,
+        calendar: Arc<WorkingCalendar>,
+        gateway: Gateway,
+    ) -> Self {
+        CscIs {
+            store,
+            catalog,
+            calendar,
+            gateway,
+        }
+    }
+}
+
+pub fn router(csc: CscIs) -> Router {
+    Router::new()
+        .route("/api/csc/citizens/{iin}", get(citizen))
+        .route("/api/csc/requests", post(file).get(ours))
+        .route("/api/csc/requests/{id}", get(show))
+        .route("/api/csc/requests/{id}/perform", post(perform))
+        .route("/api/csc/notifications", get(notifications))
+        .with_state(csc)
+}
+
+/// The operator's CSC, or a refusal.
+fn operator(p: &Principal) -> Result<&str, ApiError> {
+    match (&p.organisation, p.has(AccountRole::Operator)) {
+        (Some(o), true) => Ok(o),
+        _ => Err(denied(Denied::Role)),
+    }
+}
+
+async fn citizen(
+    State(c): State<CscIs>,
+    session: Session,
+    Path(iin): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    operator(&session.principal)?;
+    let request = RegistryRequest::GbdFl(GbdFlRequest::Person { iin: iin.clone() });
+    let to = registry_participant(request.participant());
+    let answer: RegistryResponse = c.gateway.call(CSC, &to, QUERY, &request).await?;
+    match answer {
+        RegistryResponse::GbdFl(GbdFlResponse::Person { person }) => Ok(Json(json!(person))),
+        RegistryResponse::GbdFl(GbdFlResponse::Error(e)) => Err(ApiError::new(
+            if e.code() == "gbd_fl.not_found" {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            },
+            e.code(),
+            Text::new(
+                format!("{iin}: жеке тұлғалардың мемлекеттік деректер базасында табылмады"),
+                format!("{iin}: не найден в государственной базе данных физических лиц"),
+                format!("{iin}: not found in the state database of individuals ({e})"),
+            ),
+        )),
+        _ => Err(ApiError::internal("an answer of another kind from ГБД ФЛ")),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignedFiling {
+    cms: String,
+    #[serde(default)]
+    attachments: Vec<Upload>,
+}
+
+fn no_iin() -> ApiError {
+    ApiError::forbidden(
+        "auth.no_iin",
+        Text::new(
+            "Оператордың ЖСН-ы тіркелмеген, ол қол қоя алмайды",
+            "У оператора не указан ИИН, он не может подписывать",
+            "The operator has no IIN on record and cannot sign",
+        ),
+    )
+}
+
+async fn file(
+    State(c): State<CscIs>,
+    session: Session,
+    Body(b): Body<SignedFiling>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let org = operator(&session.principal)?.to_string();
+    session
+        .principal
+        .can_submit(ChannelKind::Csc, "", "")
+        .map_err(denied)?;
+    let iin = session.user.iin.ok_or_else(no_iin)?;
+    let filing = Filing {
+        channel: ChannelKind::Csc,
+        cms: b.cms,
+        attachments: b.attachments,
+        submitted_by: session.user.id.to_string(),
+        signer_iin: iin.to_string(),
+        csc: Some(org),
+    };
+    let answer: FilingAnswer = c.gateway.call(CSC, AGENCY, FILE, &filing).await?;
+    match answer {
+        FilingAnswer::Refused(r) => Err(r.into()),
+        FilingAnswer::Filed {
+            request_id,
+            number,
+            status,
+            duplicate,
+        } => Ok((
+            if duplicate {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            },
+            Json(json!({
+                "request_id": request_id, "number": number, "status": status, "duplicate": duplicate,
+            })),
+        )),
+    }
+}
+
+async fn ours(State(c): State<CscIs>, session: Session) -> Result<Json<Value>, ApiError> {
+    let org = operator(&session.principal)?;
+    let now = chrono::Utc::now();
+    let list = c.store.requests_for_csc(org).await?;
+    Ok(Json(json!(list
+        .iter()
+        .map(|r| json!({
+            "id": r.id, "number": r.number, "service": r.regulation, "recipient": r.recipient.to_string(),
+            "status": r.status, "deadline": r.deadline, "overdue": r.overdue_at(now), "created_at": r.created_at,
+        }))
+        .collect::<Vec<_>>())))
+}
+
+async fn show(
+    State(c): State<CscIs>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    operator(&session.principal)?;
+    let req = readable(&c.store, &session.principal, &id).await?;
+    let st = state_of(&req)?;
+    let waiting = c
+        .catalog
+        .get(&req.summary.regulation, req.summary.version)
+        .and_then(|reg| Engine::new(reg, &c.calendar).waiting(&st));
+    Ok(Json(view(&req, &st, waiting)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Perform {
+    operation: Operation,
+    #[serde(default)]
+    facts: BTreeMap<Check, bool>,
+}
+
+async fn perform(
+    State(c): State<CscIs>,
+    session: Session,
+    Path(id): Path<String>,
+    Body(b): Body<Perform>,
+) -> Result<Json<Value>, ApiError> {
+    operator(&session.principal)?;
+    let req = readable(&c.store, &session.principal, &id).await?;
+    let act = ActRequest {
+        request_id: req.summary.id.to_string(),
+        by_user: session.user.id.to_string(),
+        act: Act::Perform {
+            operation: b.operation,
+            facts: b.facts,
+        },
+    };
+    match c.gateway.call::<_, ActAnswer>(CSC, AGENCY, ACT, &act).await? {
+        ActAnswer::Done { status } => Ok(Json(json!({ "status": status }))),
+        ActAnswer::Refused(r) => Err(r.into()),
+    }
+}
+
+async fn notifications(State(c): State<CscIs>, session: Session) -> Result<Json<Value>, ApiError> {
+    operator(&session.principal)?;
+    let list = c.store.notifications_for(&session.user.id).await?;
+    let _ = Lang::En;
+    Ok(Json(json!(list
+        .iter()
+        .map(|n| json!({"id": n.id, "request": n.request, "status": n.status, "text": n.text, "created_at": n.created_at, "read": n.read}))
+        .collect::<Vec<_>>())))
+}

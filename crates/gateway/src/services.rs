@@ -1,0 +1,152 @@
+//! The services the information systems offer one another through the gateway, as typed
+//! bodies: the contract each side keeps, so that no participant needs another's code.
+//!
+//! | participant | service | body → answer |
+//! |---|---|---|
+//! | `agency` (ИС МИО) | [`FILE`] | [`Filing`] → [`FilingAnswer`] |
+//! | `agency` | [`ACT`] | [`ActRequest`] → [`ActAnswer`] |
+//! | a registry (`gbd-fl`, `payment-gateway`, …) | [`QUERY`] | its `RegistryRequest` → `RegistryResponse` (crate `qyzmet-registries`) |
+
+use qyzmet_core::regulation::{ChannelKind, Check, Operation};
+use qyzmet_core::Text;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The provider's information system.
+pub const AGENCY: &str = "agency";
+/// The e-government portal.
+pub const PORTAL: &str = "portal";
+/// The citizen service centre's information system.
+pub const CSC: &str = "csc";
+
+/// File a signed request with the provider's IS.
+pub const FILE: &str = "agency.file";
+/// Act on a filed request from outside the provider (an operator's hand-over, a payment made).
+pub const ACT: &str = "agency.act";
+/// Ask a state database or outside system.
+pub const QUERY: &str = "query";
+
+/// A file attached to a filing; `key` is the form field (for `file` fields) or the
+/// regulation's attachment code it answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upload {
+    pub key: String,
+    pub name: String,
+    pub media_type: String,
+    /// The content, base64.
+    pub content: String,
+}
+
+/// A signed request, as the portal, the CSC or the provider's own workplace files it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filing {
+    pub channel: ChannelKind,
+    /// The CMS SignedData (base64 DER) with the application attached.
+    pub cms: String,
+    pub attachments: Vec<Upload>,
+    /// The user who filed it.
+    pub submitted_by: String,
+    /// Whose key must have signed it: the recipient on the portal, the operator at a CSC, the
+    /// employee at the provider.
+    pub signer_iin: String,
+    /// The CSC's organisation code, when a CSC files it.
+    pub csc: Option<String>,
+}
+
+/// A refusal to take a message, with what the person is told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    /// The HTTP status that fits (400, 403, 404, 409, 413, 422).
+    pub status: u16,
+    pub code: String,
+    pub message: Text,
+    #[serde(default)]
+    pub details: Vec<serde_json::Value>,
+}
+
+/// The answer to a filing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum FilingAnswer {
+    /// Registered (or, for a replayed filing, registered before: `duplicate`).
+    Filed {
+        request_id: String,
+        number: String,
+        status: qyzmet_core::regulation::Status,
+        duplicate: bool,
+    },
+    Refused(Refused),
+}
+
+/// What an outside act does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "act", rename_all = "snake_case")]
+pub enum Act {
+    /// A CSC person performs the action the request waits for (hand over, courier delivery).
+    Perform {
+        operation: Operation,
+        #[serde(default)]
+        facts: BTreeMap<Check, bool>,
+    },
+    /// The recipient paid through the payment gateway: ask it and go on.
+    PaymentMade,
+}
+
+/// An act on a request from outside the provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActRequest {
+    pub request_id: String,
+    /// The user who acts.
+    pub by_user: String,
+    pub act: Act,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ActAnswer {
+    Done {
+        status: qyzmet_core::regulation::Status,
+    },
+    Refused(Refused),
+}
+
+/// A file the application declares: the signature covers its hash and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredFile {
+    /// The form field or attachment code it answers.
+    pub key: String,
+    pub name: String,
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// The application as the person signs it: the CMS's content, JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Application {
+    /// The regulation's code and the version it was filled for.
+    pub service: String,
+    pub version: u32,
+    pub channel: ChannelKind,
+    /// The recipient's IIN or BIN.
+    pub recipient: String,
+    /// The filled form: field name → value.
+    pub form: BTreeMap<String, String>,
+    #[serde(default)]
+    pub attachments: Vec<DeclaredFile>,
+    /// A fresh value per application: two identical applications are two requests, while the
+    /// same signed application sent twice is one.
+    pub nonce: String,
+}
+
+/// The gateway name of a state database or outside system: its regulation name, hyphenated
+/// (`gbd-fl`, `payment-gateway`, …).
+pub fn registry_participant(p: qyzmet_core::regulation::Participant) -> String {
+    serde_json::to_value(p)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('_', "-")))
+        .unwrap_or_default()
+}

@@ -1,0 +1,134 @@
+//! The embedded deployment: every participant of the regulations in one process, joined only
+//! by the gateway — the portal, the CSC's IS, the provider's IS, the state databases and
+//! outside systems, and the NCA — over one database.
+//!
+//! [`Platform::assemble`] registers the participants on a gateway with the grants the
+//! regulations route (and no others); [`Platform::router`] serves their HTTP APIs on one
+//! address; [`demo::seed`] creates, on a first start, the seeds' providers and CSCs, their
+//! staff with keys from the NCA, and accounts and keys for the demo citizens of the state
+//! database.
+
+pub mod demo;
+pub mod registries;
+
+use axum::Router;
+use qyzmet_agency::AgencyIs;
+use qyzmet_core::calendar::WorkingCalendar;
+use qyzmet_core::regulation::Catalog;
+use qyzmet_gateway::services::{registry_participant, ACT, AGENCY, CSC, FILE, PORTAL, QUERY};
+use qyzmet_gateway::{Gateway, ParticipantId};
+use qyzmet_pki::Verifier;
+use qyzmet_store::Store;
+use registries::{RegistryHost, PARTICIPANTS};
+use std::sync::Arc;
+
+/// The largest request body the platform reads (a filing with its scans, base64).
+pub const MAX_BODY_BYTES: usize = 40 * 1024 * 1024;
+
+/// Every participant, assembled.
+#[derive(Clone)]
+pub struct Platform {
+    pub store: Store,
+    pub gateway: Gateway,
+    pub agency: AgencyIs,
+    pub catalog: Arc<Catalog>,
+    pub calendar: Arc<WorkingCalendar>,
+    pub registries: RegistryHost,
+}
+
+/// The portal's and the CSC's own doors: they ask, nobody calls them yet (status notices
+/// reach their people with the request's own transaction; see ARCHITECTURE.md).
+struct Asker;
+
+#[async_trait::async_trait]
+impl qyzmet_gateway::Endpoint for Asker {
+    async fn receive(
+        &self,
+        message: qyzmet_gateway::Envelope,
+    ) -> Result<Option<qyzmet_gateway::Envelope>, String> {
+        Err(format!("offers no service `{}`", message.service_id))
+    }
+}
+
+impl Platform {
+    pub fn assemble(
+        store: Store,
+        catalog: Arc<Catalog>,
+        calendar: Arc<WorkingCalendar>,
+        registries: RegistryHost,
+        verifier: Arc<Verifier>,
+        fees: &[(String, u64)],
+    ) -> Platform {
+        let gateway = Gateway::new();
+        let mut agency = AgencyIs::new(
+            store.clone(),
+            catalog.clone(),
+            calendar.clone(),
+            gateway.clone(),
+            verifier,
+        );
+        for (service, rate) in fees {
+            agency = agency.with_fee(service, *rate);
+        }
+        agency.register(&gateway);
+        registries.register(&gateway);
+        gateway.register(ParticipantId::new(PORTAL), Arc::new(Asker));
+        gateway.register(ParticipantId::new(CSC), Arc::new(Asker));
+        let id = |name: &str| ParticipantId::new(name);
+        // The routes of the regulations: the portal and the CSC file with the provider's IS
+        // and act on their requests; the provider's IS asks every state database and outside
+        // system; the portal confirms registrations in the state databases and pays; the CSC
+        // finds citizens in ГБД ФЛ; the portal shows doctors' free slots and the PHC organisations.
+        for from in [PORTAL, CSC] {
+            gateway.grant(&id(from), &id(AGENCY), FILE);
+            gateway.grant(&id(from), &id(AGENCY), ACT);
+        }
+        for p in PARTICIPANTS {
+            gateway.grant(&id(AGENCY), &id(&registry_participant(p)), QUERY);
+        }
+        use qyzmet_core::regulation::Participant as P;
+        for p in [
+            P::GbdFl,
+            P::GbdUl,
+            P::PaymentGateway,
+            P::DoctorSchedule,
+            P::AttachmentRegister,
+        ] {
+            gateway.grant(&id(PORTAL), &id(&registry_participant(p)), QUERY);
+        }
+        gateway.grant(&id(CSC), &id(&registry_participant(P::GbdFl)), QUERY);
+        Platform {
+            store,
+            gateway,
+            agency,
+            catalog,
+            calendar,
+            registries,
+        }
+    }
+
+    /// Every participant's HTTP API on one router, errors in the person's language.
+    pub fn router(&self) -> Router {
+        let catalogue = qyzmet_portal::router(qyzmet_portal::Portal::new((*self.catalog).clone()));
+        let cabinet = qyzmet_portal::cabinet::router(qyzmet_portal::cabinet::Cabinet::new(
+            self.store.clone(),
+            self.catalog.clone(),
+            self.calendar.clone(),
+            self.gateway.clone(),
+        ));
+        let csc = qyzmet_csc::router(qyzmet_csc::CscIs::new(
+            self.store.clone(),
+            self.catalog.clone(),
+            self.calendar.clone(),
+            self.gateway.clone(),
+        ));
+        catalogue
+            .merge(qyzmet_api::sessions::router(self.store.clone()))
+            .merge(qyzmet_api::openapi::router())
+            .merge(cabinet)
+            .merge(csc)
+            .merge(qyzmet_agency::api::router(self.agency.clone()))
+            .layer(axum::middleware::from_fn(qyzmet_api::localize))
+            .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+    }
+}

@@ -1,0 +1,298 @@
+//! The platform as people meet it: a real server on a loopback port (the NCA's OCSP and CRL on
+//! it too, as the certificates name them), a fresh data folder with the demo seeded, and a
+//! client that logs in, signs with the person's own key file, and calls the API.
+
+#![allow(dead_code)]
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use qyzmet_core::regulation::Catalog;
+use qyzmet_pki::nca::{Nca, NcaUrls};
+use qyzmet_pki::KeyType;
+use qyzmet_platform::demo::DemoReport;
+use qyzmet_platform::registries::RegistryHost;
+use qyzmet_platform::{demo, Platform};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+pub struct Server {
+    pub base: String,
+    pub report: DemoReport,
+    pub data: PathBuf,
+    pub platform: Platform,
+    pub nca: Arc<qyzmet_pki::http::NcaService>,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+fn sources(dir: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(dir);
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    out
+}
+
+pub fn catalog() -> Catalog {
+    let (catalog, ds) = Catalog::from_sources(&sources("regulations"));
+    assert!(ds.is_empty(), "{ds:?}");
+    catalog
+}
+
+/// Start a platform on a fresh data folder and database (`database`: None for SQLite there).
+pub fn start(database: Option<String>) -> Server {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let data = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("qyzmet-platform")
+        .join(uuid::Uuid::new_v4().simple().to_string());
+    std::fs::create_dir_all(&data).unwrap();
+    let (base, report, platform, nca) = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let urls = NcaUrls {
+            crl: Some(format!("http://{addr}/nca/crl")),
+            ocsp: Some(format!("http://{addr}/nca/ocsp")),
+        };
+        let mut nca = Nca::init(&data.join("nca"), KeyType::EcdsaP256, urls, chrono::Utc::now())
+            .unwrap();
+        let verifier = Arc::new(
+            qyzmet_pki::Verifier::new(vec![nca.root().clone()])
+                .with_intermediates(vec![nca.issuing().cert.clone()])
+                .with_revocation(Arc::new(qyzmet_pki::sources::AsTheCertificateSays::default())),
+        );
+        let url = database
+            .unwrap_or_else(|| format!("sqlite://{}", data.join("qyzmet.db").display()));
+        let store = qyzmet_store::Store::open(&url).await.unwrap();
+        let registries = RegistryHost::new(qyzmet_registries::Registries::demo(2026), None);
+        let catalog = Arc::new(catalog());
+        let calendar = Arc::new(
+            qyzmet_core::calendar::WorkingCalendar::from_sources(&sources("calendar")).unwrap(),
+        );
+        let fees = demo::fees(&catalog);
+        let platform = Platform::assemble(
+            store.clone(),
+            catalog.clone(),
+            calendar,
+            registries.clone(),
+            verifier,
+            &fees,
+        );
+        let world = registries.with(|r| r.clone());
+        let report = demo::seed(&store, &catalog, &world, &mut nca, &data, KeyType::EcdsaP256)
+            .await
+            .unwrap();
+        let nca = qyzmet_pki::http::NcaService::new(nca, qyzmet_pki::http::Freshness::default());
+        let app = platform
+            .router()
+            .merge(qyzmet_pki::http::router(nca.clone()));
+        tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        (format!("http://{addr}"), report, platform, nca)
+    });
+    Server {
+        base,
+        report,
+        data,
+        platform,
+        nca,
+        runtime,
+    }
+}
+
+/// One server for the whole test binary (seeding issues dozens of keys).
+pub fn shared() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| start(None))
+}
+
+/// An HTTP answer.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Answer {
+    #[track_caller]
+    pub fn ok(self) -> Value {
+        assert!((200..300).contains(&self.status), "{} {}", self.status, self.body);
+        self.body
+    }
+
+    #[track_caller]
+    pub fn refused(self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(self.body["code"], code, "{}", self.body);
+        assert!(self.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", self.body);
+        self.body
+    }
+}
+
+/// A person at the API: a session token and, if they sign, their key file.
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    pub token: Option<String>,
+    pub lang: &'static str,
+    pub login: String,
+    pub key: Option<PathBuf>,
+    pub password: String,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+impl Client {
+    pub fn anonymous(server: &Server) -> Client {
+        Client {
+            base: server.base.clone(),
+            token: None,
+            lang: "en",
+            login: String::new(),
+            key: None,
+            password: server.report.password.clone(),
+        }
+    }
+
+    /// Log in as the demo account `login`.
+    pub fn login(server: &Server, login: &str) -> Client {
+        let account = server
+            .report
+            .accounts
+            .iter()
+            .find(|a| a.login == login)
+            .unwrap_or_else(|| panic!("no demo account {login}"));
+        let mut c = Client::anonymous(server);
+        let opened = c
+            .post("/api/session", json!({"login": login, "password": server.report.password}))
+            .ok();
+        c.token = Some(opened["token"].as_str().unwrap().to_string());
+        c.login = login.to_string();
+        c.key = account.key_file.clone();
+        c
+    }
+
+    /// The first demo account with `role` (and of `organisation`, when given).
+    pub fn as_role(server: &Server, role: &str, organisation: Option<&str>) -> Client {
+        let a = server
+            .report
+            .with_role(role)
+            .find(|a| organisation.is_none() || a.organisation.as_deref() == organisation)
+            .unwrap_or_else(|| panic!("no demo {role} of {organisation:?}"));
+        Client::login(server, &a.login.clone())
+    }
+
+    pub fn lang(mut self, lang: &'static str) -> Self {
+        self.lang = lang;
+        self
+    }
+
+    fn send(&self, method: &str, path: &str, body: Option<String>) -> Answer {
+        let url = format!("{}{path}", self.base);
+        let a = agent();
+        let mut req = match method {
+            "GET" => a.get(&url).force_send_body(),
+            "DELETE" => a.delete(&url).force_send_body(),
+            _ => a.post(&url),
+        }
+        .header("accept-language", self.lang);
+        if let Some(t) = &self.token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        let result = match body {
+            Some(b) => req.header("content-type", "application/json").send(b.as_str()),
+            None => req.send(""),
+        };
+        let mut resp = result.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = resp.status().as_u16();
+        let text = resp.body_mut().read_to_string().unwrap_or_default();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Answer { status, body }
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        self.send("GET", path, None)
+    }
+
+    pub fn post(&self, path: &str, body: Value) -> Answer {
+        self.send("POST", path, Some(body.to_string()))
+    }
+
+    pub fn post_raw(&self, path: &str, body: &str) -> Answer {
+        self.send("POST", path, Some(body.to_string()))
+    }
+
+    pub fn delete(&self, path: &str) -> Answer {
+        self.send("DELETE", path, None)
+    }
+
+    /// Sign `data` with this person's own key file (attached CMS, base64).
+    pub fn sign(&self, data: &[u8]) -> String {
+        let key = self.key.as_ref().expect("this person has no key");
+        sign_with(key, &self.password, data)
+    }
+}
+
+pub fn sign_with(key: &Path, password: &str, data: &[u8]) -> String {
+    let p12 = std::fs::read(key).unwrap();
+    let kf = qyzmet_pki::p12::open(&p12, password).unwrap();
+    let cms = qyzmet_pki::cms::sign(data, &kf.key, &kf.cert, &kf.chain[..1], false, chrono::Utc::now())
+        .unwrap();
+    STANDARD.encode(cms)
+}
+
+/// A small real PDF.
+pub fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").into_bytes()
+}
+
+/// A file for an application: what the signature declares and what is uploaded.
+pub fn file(key: &str, name: &str, content: &[u8]) -> (Value, Value) {
+    let declared = json!({
+        "key": key, "name": name,
+        "sha256": Sha256::digest(content).iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        "size": content.len(),
+    });
+    let upload = json!({
+        "key": key, "name": name, "media_type": "application/pdf", "content": STANDARD.encode(content),
+    });
+    (declared, upload)
+}
+
+/// An application's JSON (what is signed).
+pub fn application(
+    service: &str,
+    channel: &str,
+    recipient: &str,
+    form: Value,
+    files: &[Value],
+) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "service": service,
+        "version": 1,
+        "channel": channel,
+        "recipient": recipient,
+        "form": form,
+        "attachments": files,
+        "nonce": uuid::Uuid::new_v4().to_string(),
+    }))
+    .unwrap()
+}

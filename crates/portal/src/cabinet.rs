@@ -1,0 +1,517 @@
+//! The citizen's side: registration (IIN or BIN, confirmed in the state database), signed
+//! filings sent through the gateway to the provider's IS, and the personal cabinet — requests
+//! with status, deadline and history, notifications, the signed result, payment, the
+//! questionnaire.
+//!
+//! | route | what |
+//! |---|---|
+//! | `POST /api/portal/register` | register with IIN/BIN and a password |
+//! | `POST /api/portal/requests` | file a request signed with the citizen's own key |
+//! | `GET  /api/portal/requests` | the citizen's requests, newest first |
+//! | `GET  /api/portal/requests/{id}` | one request: status, deadline, whom it waits for, history |
+//! | `GET  /api/portal/requests/{id}/result` | the signed result (CMS and the document it signs) |
+//! | `POST /api/portal/requests/{id}/pay` | pay the invoice through the payment gateway |
+//! | `POST /api/portal/requests/{id}/questionnaire` | answer the quality questionnaire |
+//! | `GET  /api/portal/doctors` | the doctors of the clinics (doctors' schedules) |
+//! | `GET  /api/portal/doctors/{id}/slots?date=` | a doctor's free slots on a day |
+//! | `GET  /api/portal/phc-organisations` | the PHC organisations one may attach to |
+//! | `GET  /api/portal/notifications` | the cabinet's notifications |
+//! | `POST /api/portal/notifications/{id}/read` | mark one read |
+
+use axum::extract::{FromRef, Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use chrono::Utc;
+use qyzmet_accounts::{Denied, Role as AccountRole};
+use qyzmet_api::requests::state_of;
+use qyzmet_api::{denied, readable, view, ApiError, Body, Session};
+use qyzmet_core::calendar::WorkingCalendar;
+use qyzmet_core::id::{Bin, Iin};
+use qyzmet_core::regulation::{Catalog, ChannelKind};
+use qyzmet_core::{Lang, Text};
+use qyzmet_engine::Engine;
+use qyzmet_gateway::services::{
+    registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, Upload, ACT, AGENCY,
+    FILE, PORTAL, QUERY,
+};
+use qyzmet_gateway::Gateway;
+use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
+use qyzmet_registries::gbd_ul::{GbdUlRequest, GbdUlResponse};
+use qyzmet_registries::payment::{PaymentRequest, PaymentResponse};
+use qyzmet_registries::{RegistryRequest, RegistryResponse};
+use qyzmet_store::{NewUser, Party, PasswordHash, Role, SignaturePurpose, Store};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What the cabinet works with.
+#[derive(Clone)]
+pub struct Cabinet {
+    store: Store,
+    catalog: Arc<Catalog>,
+    calendar: Arc<WorkingCalendar>,
+    gateway: Gateway,
+}
+
+impl FromRef<Cabinet> for Store {
+    fn from_ref(c: &Cabinet) -> Store {
+        c.store.clone()
+    }
+}
+
+impl Cabinet {
+    pub fn new(
+        store: Store,
+        catalog: Arc<Catalog>,
+        calendar: Arc<WorkingCalendar>,
+        gateway: Gateway,
+    ) -> Self {
+        Cabinet {
+            store,
+            catalog,
+            calendar,
+            gateway,
+        }
+    }
+
+    async fn ask(&self, request: RegistryRequest) -> Result<RegistryResponse, ApiError> {
+        let to = registry_participant(request.participant());
+        Ok(self.gateway.call(PORTAL, &to, QUERY, &request).await?)
+    }
+}
+
+pub fn router(cabinet: Cabinet) -> Router {
+    Router::new()
+        .route("/api/portal/register", post(register))
+        .route("/api/portal/requests", post(file).get(mine))
+        .route("/api/portal/requests/{id}", get(show))
+        .route("/api/portal/requests/{id}/result", get(result))
+        .route("/api/portal/requests/{id}/pay", post(pay))
+        .route("/api/portal/requests/{id}/questionnaire", post(questionnaire))
+        .route("/api/portal/doctors", get(doctors))
+        .route("/api/portal/doctors/{id}/slots", get(slots))
+        .route("/api/portal/phc-organisations", get(phc_organisations))
+        .route("/api/portal/notifications", get(notifications))
+        .route("/api/portal/notifications/{id}/read", post(read))
+        .with_state(cabinet)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Registration {
+    /// An IIN (a person) or a BIN (an organisation).
+    login: String,
+    password: String,
+    #[serde(default)]
+    language: Option<Lang>,
+}
+
+fn not_in_registry(login: &str) -> ApiError {
+    ApiError::unprocessable(
+        "register.not_in_state_database",
+        Text::new(
+            format!("{login} мемлекеттік деректер базасында жоқ"),
+            format!("{login} отсутствует в государственной базе данных"),
+            format!("{login} is not in the state database"),
+        ),
+    )
+}
+
+async fn register(
+    State(c): State<Cabinet>,
+    Body(r): Body<Registration>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let today = (Utc::now() + chrono::Duration::hours(5)).date_naive();
+    let login = r.login.trim().to_string();
+    // The person or organisation must be in the state database: their name comes from it.
+    let (full_name, iin) = match Iin::parse(&login, today) {
+        Ok(iin) => match c
+            .ask(RegistryRequest::GbdFl(GbdFlRequest::Person { iin: login.clone() }))
+            .await?
+        {
+            RegistryResponse::GbdFl(GbdFlResponse::Person { person }) => {
+                (person.name_ru.to_string(), Some(iin))
+            }
+            _ => return Err(not_in_registry(&login)),
+        },
+        Err(iin_error) => match Bin::parse(&login) {
+            Ok(_) => match c
+                .ask(RegistryRequest::GbdUl(GbdUlRequest::Organisation { bin: login.clone() }))
+                .await?
+            {
+                RegistryResponse::GbdUl(GbdUlResponse::Organisation { organisation }) => {
+                    (organisation.name.ru.clone(), None)
+                }
+                _ => return Err(not_in_registry(&login)),
+            },
+            Err(_) => {
+                return Err(ApiError::unprocessable(
+                    "register.login",
+                    Text::new(
+                        iin_error.message(Lang::Kk),
+                        iin_error.message(Lang::Ru),
+                        iin_error.message(Lang::En),
+                    ),
+                ))
+            }
+        },
+    };
+    let password = r.password;
+    let hash = tokio::task::spawn_blocking(move || qyzmet_accounts::password::hash(&password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|rule| {
+            ApiError::unprocessable(
+                rule.code(),
+                Text::new(rule.message(Lang::Kk), rule.message(Lang::Ru), rule.message(Lang::En)),
+            )
+        })?;
+    let user = c
+        .store
+        .create_user(NewUser {
+            login: login.clone(),
+            password_hash: PasswordHash(hash),
+            full_name: full_name.clone(),
+            organisation: None,
+            roles: vec![Role::Recipient],
+            language: r.language.unwrap_or(Lang::Kk),
+            iin,
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "user_id": user.id, "login": login, "full_name": full_name })),
+    ))
+}
+
+fn recipient_only(s: &Session) -> Result<String, ApiError> {
+    if !s.principal.has(AccountRole::Recipient) {
+        return Err(denied(Denied::Role));
+    }
+    s.principal
+        .login
+        .identifier()
+        .ok_or_else(|| denied(Denied::Role))
+}
+
+/// A signed filing: the CMS with the application attached, and the declared files.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignedFiling {
+    cms: String,
+    #[serde(default)]
+    attachments: Vec<Upload>,
+}
+
+async fn file(
+    State(c): State<Cabinet>,
+    session: Session,
+    Body(b): Body<SignedFiling>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let me = recipient_only(&session)?;
+    let filing = Filing {
+        channel: ChannelKind::Portal,
+        cms: b.cms,
+        attachments: b.attachments,
+        submitted_by: session.user.id.to_string(),
+        signer_iin: me,
+        csc: None,
+    };
+    let answer: FilingAnswer = c.gateway.call(PORTAL, AGENCY, FILE, &filing).await?;
+    filed(answer)
+}
+
+/// A filing's answer as the API gives it: 201 for a new request, 200 for a replay.
+pub fn filed(answer: FilingAnswer) -> Result<(StatusCode, Json<Value>), ApiError> {
+    match answer {
+        FilingAnswer::Refused(r) => Err(r.into()),
+        FilingAnswer::Filed {
+            request_id,
+            number,
+            status,
+            duplicate,
+        } => Ok((
+            if duplicate {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            },
+            Json(json!({
+                "request_id": request_id,
+                "number": number,
+                "status": status,
+                "duplicate": duplicate,
+            })),
+        )),
+    }
+}
+
+async fn mine(State(c): State<Cabinet>, session: Session) -> Result<Json<Value>, ApiError> {
+    let me = recipient_only(&session)?;
+    let party = Party::parse(&me).ok_or_else(|| denied(Denied::Role))?;
+    let list = c.store.requests_for_recipient(&party).await?;
+    let now = Utc::now();
+    Ok(Json(json!(list
+        .iter()
+        .map(|r| json!({
+            "id": r.id,
+            "number": r.number,
+            "service": r.regulation,
+            "service_name": c.catalog.get(&r.regulation, r.version).map(|g| &g.name),
+            "channel": r.channel,
+            "status": r.status,
+            "deadline": r.deadline,
+            "overdue": r.overdue_at(now),
+            "created_at": r.created_at,
+        }))
+        .collect::<Vec<_>>())))
+}
+
+async fn show(
+    State(c): State<Cabinet>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let req = readable(&c.store, &session.principal, &id).await?;
+    let st = state_of(&req)?;
+    let waiting = c
+        .catalog
+        .get(&req.summary.regulation, req.summary.version)
+        .and_then(|reg| Engine::new(reg, &c.calendar).waiting(&st));
+    let mut v = view(&req, &st, waiting);
+    v["has_result"] = json!(c
+        .store
+        .signatures(&req.summary.id)
+        .await?
+        .iter()
+        .any(|s| s.purpose == SignaturePurpose::Result));
+    v["answered"] = json!(c.store.answers(&req.summary.id).await?.is_some());
+    Ok(Json(v))
+}
+
+async fn result(
+    State(c): State<Cabinet>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let req = readable(&c.store, &session.principal, &id).await?;
+    let signatures = c.store.signatures(&req.summary.id).await?;
+    let Some(sig) = signatures
+        .iter()
+        .rev()
+        .find(|s| s.purpose == SignaturePurpose::Result)
+    else {
+        return Err(ApiError::not_found("result"));
+    };
+    let raw = qyzmet_pki::cms::parse_raw(&sig.cms).map_err(ApiError::internal)?;
+    let document: Value = raw
+        .content
+        .and_then(|c| serde_json::from_slice(c).ok())
+        .unwrap_or(Value::Null);
+    Ok(Json(json!({
+        "number": req.summary.number,
+        "signer": sig.signer.to_string(),
+        "signed_at": sig.signed_at,
+        "document": document,
+        "cms": STANDARD.encode(&sig.cms),
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Payment {
+    /// The bank's reference of the card payment.
+    payment_ref: String,
+}
+
+async fn pay(
+    State(c): State<Cabinet>,
+    session: Session,
+    Path(id): Path<String>,
+    Body(p): Body<Payment>,
+) -> Result<Json<Value>, ApiError> {
+    recipient_only(&session)?;
+    let req = readable(&c.store, &session.principal, &id).await?;
+    let answer = c
+        .ask(RegistryRequest::PaymentGateway(PaymentRequest::Pay {
+            invoice_id: req.summary.number.clone(),
+            payment_ref: p.payment_ref,
+        }))
+        .await?;
+    match answer {
+        RegistryResponse::PaymentGateway(PaymentResponse::Confirmed { .. }) => {}
+        other => {
+            let code = other.error_code().unwrap_or("payment.declined");
+            return Err(ApiError::unprocessable(
+                format!("payment.{}", code.trim_start_matches("payment.")),
+                Text::new(
+                    format!("Төлем өтпеді ({code})"),
+                    format!("Оплата не прошла ({code})"),
+                    format!("The payment did not go through ({code})"),
+                ),
+            ));
+        }
+    }
+    let act = ActRequest {
+        request_id: req.summary.id.to_string(),
+        by_user: session.user.id.to_string(),
+        act: Act::PaymentMade,
+    };
+    match c.gateway.call::<_, ActAnswer>(PORTAL, AGENCY, ACT, &act).await? {
+        ActAnswer::Done { status } => Ok(Json(json!({ "status": status }))),
+        ActAnswer::Refused(r) => Err(r.into()),
+    }
+}
+
+async fn questionnaire(
+    State(c): State<Cabinet>,
+    session: Session,
+    Path(id): Path<String>,
+    Body(answers): Body<BTreeMap<String, String>>,
+) -> Result<StatusCode, ApiError> {
+    recipient_only(&session)?;
+    let req = readable(&c.store, &session.principal, &id).await?;
+    let st = state_of(&req)?;
+    if !st.finished {
+        return Err(ApiError::conflict(
+            "questionnaire.not_finished",
+            Text::new(
+                "Сауалнамаға қызмет көрсетілгеннен кейін жауап беруге болады",
+                "Ответить на анкету можно после оказания услуги",
+                "The questionnaire can be answered once the service is done",
+            ),
+        ));
+    }
+    let reg = c
+        .catalog
+        .get(&req.summary.regulation, req.summary.version)
+        .ok_or_else(|| ApiError::internal("a request of an unknown regulation"))?;
+    let q = &reg.questionnaire;
+    let mut problems = Vec::new();
+    for question in &q.questions {
+        match answers.get(&question.code) {
+            Some(a) if q.answers.iter().any(|c| &c.value == a) => {}
+            _ => problems.push(json!({
+                "field": question.code,
+                "message": Text::new(
+                    format!("«{}»: жауаптардың бірін таңдаңыз", question.text.kk),
+                    format!("«{}»: выберите один из ответов", question.text.ru),
+                    format!("“{}”: choose one of the answers", question.text.en),
+                ),
+            })),
+        }
+    }
+    for k in answers.keys() {
+        if !q.questions.iter().any(|x| &x.code == k) {
+            problems.push(json!({"field": k, "message": Text::new("Мұндай сұрақ жоқ", "Такого вопроса нет", "There is no such question")}));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::unprocessable(
+            "questionnaire.invalid",
+            Text::new(
+                "Сауалнамаға жауаптар дұрыс емес",
+                "Ответы на анкету неверны",
+                "The questionnaire's answers are wrong",
+            ),
+        )
+        .with_details(problems));
+    }
+    c.store
+        .save_answers(&req.summary.id, &json!(answers), Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn notifications(
+    State(c): State<Cabinet>,
+    session: Session,
+) -> Result<Json<Value>, ApiError> {
+    let list = c.store.notifications_for(&session.user.id).await?;
+    Ok(Json(json!(list
+        .iter()
+        .map(|n| json!({
+            "id": n.id,
+            "request": n.request,
+            "status": n.status,
+            "text": n.text,
+            "created_at": n.created_at,
+            "read": n.read,
+        }))
+        .collect::<Vec<_>>())))
+}
+
+async fn read(
+    State(c): State<Cabinet>,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    c.store.mark_read(&session.user.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An outside system's answer as JSON, or its error as a refusal.
+fn answered(answer: RegistryResponse) -> Result<Json<Value>, ApiError> {
+    if let Some(code) = answer.error_code() {
+        return Err(ApiError::unprocessable(
+            code,
+            Text::new(
+                format!("Жүйе сұрауды қабылдамады ({code})"),
+                format!("Система отклонила запрос ({code})"),
+                format!("The system refused the question ({code})"),
+            ),
+        ));
+    }
+    Ok(Json(serde_json::to_value(answer).map_err(ApiError::internal)?))
+}
+
+async fn doctors(State(c): State<Cabinet>, _session: Session) -> Result<Json<Value>, ApiError> {
+    use qyzmet_registries::schedule::ScheduleRequest;
+    let answer = c
+        .ask(RegistryRequest::DoctorSchedule(ScheduleRequest::Doctors {
+            clinic: None,
+            speciality: None,
+        }))
+        .await?;
+    answered(answer)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlotQuery {
+    date: chrono::NaiveDate,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+async fn slots(
+    State(c): State<Cabinet>,
+    _session: Session,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<SlotQuery>,
+) -> Result<Json<Value>, ApiError> {
+    use qyzmet_registries::schedule::ScheduleRequest;
+    let _ = q.lang;
+    let answer = c
+        .ask(RegistryRequest::DoctorSchedule(ScheduleRequest::FreeSlots {
+            doctor: id,
+            date: q.date,
+        }))
+        .await?;
+    answered(answer)
+}
+
+async fn phc_organisations(
+    State(c): State<Cabinet>,
+    _session: Session,
+) -> Result<Json<Value>, ApiError> {
+    use qyzmet_registries::attachment::AttachmentRequest;
+    let answer = c
+        .ask(RegistryRequest::AttachmentRegister(AttachmentRequest::Organisations))
+        .await?;
+    answered(answer)
+}
