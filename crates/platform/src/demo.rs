@@ -156,8 +156,8 @@ impl Seeder<'_> {
                     },
                     purpose: KeyPurpose::Signing,
                     key_type: self.key_type,
-                    not_before: now - Duration::days(1),
-                    not_after: now + Duration::days(365),
+                    not_before: (now - Duration::days(1)).max(self.nca.issuing().cert.not_before()),
+                    not_after: (now + Duration::days(365)).min(self.nca.issuing().cert.not_after()),
                 },
                 now,
             )

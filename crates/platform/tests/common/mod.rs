@@ -62,8 +62,9 @@ pub fn start(database: Option<String>) -> Server {
             crl: Some(format!("http://{addr}/nca/crl")),
             ocsp: Some(format!("http://{addr}/nca/ocsp")),
         };
-        let mut nca = Nca::init(&data.join("nca"), KeyType::EcdsaP256, urls, chrono::Utc::now())
-            .unwrap();
+        // Made two months ago, so that keys that have already expired can be issued.
+        let made = chrono::Utc::now() - chrono::Duration::days(60);
+        let mut nca = Nca::init(&data.join("nca"), KeyType::EcdsaP256, urls, made).unwrap();
         let verifier = Arc::new(
             qyzmet_pki::Verifier::new(vec![nca.root().clone()])
                 .with_intermediates(vec![nca.issuing().cert.clone()])
