@@ -621,7 +621,7 @@ async fn sign_result(
         .await
         .map_err(ApiError::internal)?;
     if let Some(why) = report.refusal() {
-        return Err(crate::filing::signature_refused(reg, st.channel, why));
+        return Err(crate::filing::signature_refused(None, st.channel, why));
     }
     let Some(Waiting::Person { unit, role, .. }) = engine.waiting(&st) else {
         return Err(out_of_turn());

@@ -48,14 +48,15 @@ pub(crate) fn read_application(der: &[u8]) -> Result<Application, ApiError> {
     })
 }
 
-/// The regulation's refusal for a signature that is not confirmed, with the specific reason.
+/// The regulation's refusal for a request's signature that is not confirmed (a result's has
+/// no regulation text: `reg` is `None`), with the specific reason.
 pub(crate) fn signature_refused(
-    reg: &Regulation,
+    reg: Option<&Regulation>,
     channel: ChannelKind,
     why: SignatureRefusal,
 ) -> ApiError {
     use qyzmet_core::Lang;
-    let from_regulation = reg.channels.get(&channel).and_then(|ch| {
+    let from_regulation = reg.and_then(|r| r.channels.get(&channel)).and_then(|ch| {
         ch.procedure.iter().find_map(|s| {
             (s.kind == StepKind::Condition && s.check == Some(Check::Signature))
                 .then(|| s.refusal.as_ref().map(|r| r.message.clone()))
@@ -155,7 +156,7 @@ impl AgencyIs {
         .await
         .map_err(ApiError::internal)?;
         if let Some(why) = report.refusal() {
-            return Err(signature_refused(reg, f.channel, why));
+            return Err(signature_refused(Some(reg), f.channel, why));
         }
         let limit = self.inner.store.options().max_attachment_bytes;
         let (attachments, file_facts) = files::accept(&app.attachments, &f.attachments, limit)?;

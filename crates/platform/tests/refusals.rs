@@ -2,9 +2,6 @@
 //! language and changes nothing.
 
 mod common;
-#[path = "services.rs"]
-#[allow(dead_code)]
-mod services;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -24,22 +21,25 @@ fn my_requests(c: &Client) -> usize {
 /// A signed portal filing of the unemployed certificate by Aigerim, with the form changed.
 fn filing(c: &Client, change: impl FnOnce(&mut Value)) -> Value {
     let server = shared();
-    let (form, _) = services::form_for(server, "unemployed-certificate", AIGERIM);
+    let (form, files) = form_for(server, "unemployed-certificate", AIGERIM);
+    let declared: Vec<Value> = files.iter().map(|(d, _)| d.clone()).collect();
+    let uploads: Vec<Value> = files.iter().map(|(_, u)| u.clone()).collect();
     let mut app: Value = serde_json::from_slice(&application(
         "unemployed-certificate",
         "portal",
         AIGERIM,
         form,
-        &[],
+        &declared,
     ))
     .unwrap();
     app["version"] = json!(server.platform.catalog.latest("unemployed-certificate").unwrap().version);
     change(&mut app);
-    json!({"cms": c.sign(&serde_json::to_vec(&app).unwrap()), "attachments": []})
+    json!({"cms": c.sign(&serde_json::to_vec(&app).unwrap()), "attachments": uploads})
 }
 
 #[test]
 fn malformed_and_unknown_fields_are_refused_in_the_chosen_language() {
+    let _one_at_a_time = serial();
     let server = shared();
     let c = Client::login(server, AIGERIM).lang("ru");
     let before = my_requests(&c);
@@ -59,6 +59,7 @@ fn malformed_and_unknown_fields_are_refused_in_the_chosen_language() {
 
 #[test]
 fn a_form_breaking_its_rules_names_each_field() {
+    let _one_at_a_time = serial();
     let server = shared();
     let c = Client::login(server, AIGERIM);
     let before = my_requests(&c);
@@ -80,6 +81,7 @@ fn a_form_breaking_its_rules_names_each_field() {
 
 #[test]
 fn a_replayed_filing_is_one_request() {
+    let _one_at_a_time = serial();
     let server = shared();
     let c = Client::login(server, AIGERIM);
     let before = my_requests(&c);
@@ -95,6 +97,7 @@ fn a_replayed_filing_is_one_request() {
 
 #[test]
 fn signatures_that_are_not_confirmed_are_refused() {
+    let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
     let before = my_requests(&aigerim);
@@ -104,7 +107,7 @@ fn signatures_that_are_not_confirmed_are_refused() {
     let at = der.windows(9).position(|w| w == b"\"nonce\":\"").unwrap() + 9;
     der[at] = if der[at] == b'a' { b'b' } else { b'a' };
     aigerim
-        .post("/api/portal/requests", json!({"cms": STANDARD.encode(&der), "attachments": []}))
+        .post("/api/portal/requests", json!({"cms": STANDARD.encode(&der), "attachments": body["attachments"]}))
         .refused(422, "signature-broken");
     // Signed by someone else's key: Erlan signs Aigerim's application.
     let mut erlan = Client::login(server, ERLAN);
@@ -165,11 +168,12 @@ fn signatures_that_are_not_confirmed_are_refused() {
 
 #[test]
 fn files_must_be_what_was_signed_and_within_limits() {
+    let _one_at_a_time = serial();
     let server = shared();
     let c = Client::login(server, AIGERIM);
     let before = my_requests(&c);
     let sign = |declared: Value, upload: Value| {
-        let (form, _) = services::form_for(server, "unemployed-certificate", AIGERIM);
+        let (form, _) = form_for(server, "unemployed-certificate", AIGERIM);
         let mut app: Value = serde_json::from_slice(&application(
             "unemployed-certificate",
             "portal",
@@ -200,6 +204,7 @@ fn files_must_be_what_was_signed_and_within_limits() {
 
 #[test]
 fn nobody_reads_or_moves_someone_elses_request() {
+    let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
     let filed = aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
@@ -237,6 +242,7 @@ fn nobody_reads_or_moves_someone_elses_request() {
 
 #[test]
 fn acts_out_of_order_are_refused() {
+    let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
     let filed = aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
@@ -267,6 +273,7 @@ fn acts_out_of_order_are_refused() {
 
 #[test]
 fn a_motivated_refusal_reaches_the_citizen_signed() {
+    let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
     let filed = aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
@@ -279,7 +286,7 @@ fn a_motivated_refusal_reaches_the_citizen_signed() {
             json!({"outcome": "refusal", "grounds": "Не представлена справка о доходах"}),
         )
         .ok();
-    let end = services::carry(server, "unemployed-certificate", id, AIGERIM);
+    let end = carry(server, "unemployed-certificate", id, AIGERIM);
     assert_eq!(end["status"], "refused", "{end}");
     assert!(end["refusal"]["message"]["ru"].as_str().unwrap().contains("справка о доходах"));
     let result = aigerim.get(&format!("/api/portal/requests/{id}/result")).ok();
@@ -295,6 +302,7 @@ fn a_motivated_refusal_reaches_the_citizen_signed() {
 
 #[test]
 fn the_result_must_be_signed_by_the_signer_over_the_draft() {
+    let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
     let filed = aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
@@ -316,16 +324,17 @@ fn the_result_must_be_signed_by_the_signer_over_the_draft() {
     let bytes = STANDARD.decode(draft["to_sign"].as_str().unwrap()).unwrap();
     employee
         .post(&path, json!({"cms": aigerim.sign(&bytes)}))
-        .refused(422, "signature-another-iin");
+        .refused(422, "signature-role-mismatch");
     let after = employee.get(&format!("/api/agency/requests/{id}")).ok();
     assert_eq!(after["revision"], v["revision"]);
 }
 
 #[test]
 fn a_deadline_is_extended_with_its_reason_and_the_citizen_told() {
+    let _one_at_a_time = serial();
     let server = shared();
     // Targeted social assistance allows extensions (its regulation says so).
-    let (citizen, answer) = services::file_request(server, "targeted-social-assistance", "portal", AIGERIM);
+    let (citizen, answer) = file_request(server, "targeted-social-assistance", "portal", AIGERIM);
     let id = answer.ok()["request_id"].as_str().unwrap().to_string();
     let employee = Client::as_role(server, "employee", Some("aiyrtau-employment"));
     let v = employee.get(&format!("/api/agency/requests/{id}")).ok();
@@ -359,6 +368,7 @@ fn a_deadline_is_extended_with_its_reason_and_the_citizen_told() {
 
 #[test]
 fn wrong_passwords_and_logins_are_refused_alike() {
+    let _one_at_a_time = serial();
     let server = shared();
     let c = Client::anonymous(server).lang("ru");
     let b = c
@@ -380,6 +390,7 @@ fn wrong_passwords_and_logins_are_refused_alike() {
 
 #[test]
 fn the_monitor_sees_sla_and_a_citizen_does_not() {
+    let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
     aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
