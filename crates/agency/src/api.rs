@@ -49,7 +49,10 @@ pub fn router(agency: AgencyIs) -> Router {
         .route("/api/agency/queue", get(queue))
         .route("/api/agency/requests", post(file))
         .route("/api/agency/requests/{id}", get(show))
-        .route("/api/agency/requests/{id}/attachments/{aid}", get(attachment))
+        .route(
+            "/api/agency/requests/{id}/attachments/{aid}",
+            get(attachment),
+        )
         .route("/api/agency/requests/{id}/take", post(take))
         .route("/api/agency/requests/{id}/decide", post(decide))
         .route("/api/agency/requests/{id}/extend", post(extend))
@@ -77,9 +80,13 @@ fn not_staff() -> ApiError {
 
 /// The provider staff's organisation, or a refusal.
 fn staff_org(p: &Principal) -> Result<&str, ApiError> {
-    let staff = [AccountRole::Employee, AccountRole::Signer, AccountRole::Head]
-        .iter()
-        .any(|r| p.has(*r));
+    let staff = [
+        AccountRole::Employee,
+        AccountRole::Signer,
+        AccountRole::Head,
+    ]
+    .iter()
+    .any(|r| p.has(*r));
     match (&p.organisation, staff) {
         (Some(o), true) => Ok(o),
         _ => Err(not_staff()),
@@ -156,7 +163,11 @@ async fn queue(
     if q.overdue == Some(true) {
         filter.overdue_at = Some(now);
     }
-    let list = agency.inner.store.requests_for_provider(org, &filter).await?;
+    let list = agency
+        .inner
+        .store
+        .requests_for_provider(org, &filter)
+        .await?;
     Ok(Json(
         list.into_iter()
             .map(|r| QueueItem {
@@ -242,7 +253,7 @@ async fn file(
             .code,
     )
     .map_err(denied)?;
-    let iin = session.user.iin.ok_or_else(|| no_iin())?;
+    let iin = session.user.iin.ok_or_else(no_iin)?;
     let answer = agency
         .file(Filing {
             channel: qyzmet_core::regulation::ChannelKind::Agency,
@@ -414,7 +425,16 @@ async fn take(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    staff_step(agency, session, id, Operation::TakeIntoWork, BTreeMap::new(), None, None).await
+    staff_step(
+        agency,
+        session,
+        id,
+        Operation::TakeIntoWork,
+        BTreeMap::new(),
+        None,
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -617,9 +637,10 @@ async fn sign_result(
     let now = Utc::now();
     let verifier = agency.inner.verifier.clone();
     let (der2, draft2) = (der.clone(), draft.clone());
-    let report = tokio::task::spawn_blocking(move || verifier.verify(&der2, Some(&draft2), &expect, now))
-        .await
-        .map_err(ApiError::internal)?;
+    let report =
+        tokio::task::spawn_blocking(move || verifier.verify(&der2, Some(&draft2), &expect, now))
+            .await
+            .map_err(ApiError::internal)?;
     if let Some(why) = report.refusal() {
         return Err(crate::filing::signature_refused(None, st.channel, why));
     }

@@ -144,13 +144,17 @@ impl AgencyIs {
                     operation,
                     establishes,
                     ..
-                } if submitter_side(st.channel).contains(&unit) && done_at_submission(operation) => {
+                } if submitter_side(st.channel).contains(&unit)
+                    && done_at_submission(operation) =>
+                {
                     if establishes.is_some_and(|c| !established_by_filing(c)) {
                         break;
                     }
                     Input::Perform {
                         by: Actor { unit, role },
-                        facts: establishes.map(|c| BTreeMap::from([(c, true)])).unwrap_or_default(),
+                        facts: establishes
+                            .map(|c| BTreeMap::from([(c, true)]))
+                            .unwrap_or_default(),
                         outcome: None,
                         grounds: None,
                     }
@@ -169,15 +173,20 @@ impl AgencyIs {
                     needs,
                     ..
                 } => {
-                    let (facts, data) = self.ask_outside(&req, &st, reg, unit, operation, needs).await?;
+                    let (facts, data) = self
+                        .ask_outside(&req, &st, reg, unit, operation, needs)
+                        .await?;
                     let mut next = st.clone();
-                    next.data.insert(format!("answer.{}", st.current.unwrap_or(0)), data);
+                    next.data
+                        .insert(format!("answer.{}", st.current.unwrap_or(0)), data);
                     let before = st;
                     let now = Utc::now();
                     engine
                         .apply(&mut next, Input::Answer { from: unit, facts }, local(now))
                         .map_err(|e| ApiError::conflict(e.code(), engine_text(&e)))?;
-                    req = self.save(&req, &before, &next, now, Vec::new(), Vec::new()).await?;
+                    req = self
+                        .save(&req, &before, &next, now, Vec::new(), Vec::new())
+                        .await?;
                     continue;
                 }
                 Waiting::Person { .. } => break,

@@ -34,7 +34,10 @@ pub(crate) fn accept(
     let mut out = Vec::new();
     let mut facts = BTreeMap::new();
     for up in uploads {
-        let Some(d) = declared.iter().find(|d| d.key == up.key && d.name == up.name) else {
+        let Some(d) = declared
+            .iter()
+            .find(|d| d.key == up.key && d.name == up.name)
+        else {
             return Err(refused(
                 "file.not_declared",
                 &up.name,
@@ -58,9 +61,18 @@ pub(crate) fn accept(
                 axum::http::StatusCode::PAYLOAD_TOO_LARGE,
                 "file.too_large",
                 Text::new(
-                    format!("{} файлының көлемі {size} байт; {limit} байттан аспауы тиіс", up.name),
-                    format!("Файл {} размером {size} байт; допускается не более {limit}", up.name),
-                    format!("The file {} has {size} bytes; at most {limit} are accepted", up.name),
+                    format!(
+                        "{} файлының көлемі {size} байт; {limit} байттан аспауы тиіс",
+                        up.name
+                    ),
+                    format!(
+                        "Файл {} размером {size} байт; допускается не более {limit}",
+                        up.name
+                    ),
+                    format!(
+                        "The file {} has {size} bytes; at most {limit} are accepted",
+                        up.name
+                    ),
                 ),
             ));
         }
@@ -69,12 +81,20 @@ pub(crate) fn accept(
             return Err(refused(
                 "file.not_as_signed",
                 &up.name,
-                format!("The file {} is not the one the application was signed with", up.name),
+                format!(
+                    "The file {} is not the one the application was signed with",
+                    up.name
+                ),
                 format!("Файл {} не тот, с которым подписано заявление", up.name),
                 format!("{} файлы өтінішке қол қойылған файл емес", up.name),
             ));
         }
-        let ext = up.name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+        let ext = up
+            .name
+            .rsplit('.')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let kind = KINDS
             .iter()
             .find(|(_, magic, exts)| content.starts_with(magic) && exts.contains(&ext.as_str()));
@@ -82,9 +102,18 @@ pub(crate) fn accept(
             return Err(refused(
                 "file.type",
                 &up.name,
-                format!("The file {} must be a PDF, JPEG or PNG whose name ends as its type", up.name),
-                format!("Файл {} должен быть PDF, JPEG или PNG с соответствующим расширением", up.name),
-                format!("{} файлы тиісті кеңейтімі бар PDF, JPEG немесе PNG болуы керек", up.name),
+                format!(
+                    "The file {} must be a PDF, JPEG or PNG whose name ends as its type",
+                    up.name
+                ),
+                format!(
+                    "Файл {} должен быть PDF, JPEG или PNG с соответствующим расширением",
+                    up.name
+                ),
+                format!(
+                    "{} файлы тиісті кеңейтімі бар PDF, JPEG немесе PNG болуы керек",
+                    up.name
+                ),
             ));
         };
         facts.insert(
@@ -107,9 +136,18 @@ pub(crate) fn accept(
         return Err(refused(
             "file.missing",
             &missing.name,
-            format!("The signed application names the file {}, but it was not sent", missing.name),
-            format!("В подписанном заявлении указан файл {}, но он не передан", missing.name),
-            format!("Қол қойылған өтініште {} файлы көрсетілген, бірақ ол жіберілмеген", missing.name),
+            format!(
+                "The signed application names the file {}, but it was not sent",
+                missing.name
+            ),
+            format!(
+                "В подписанном заявлении указан файл {}, но он не передан",
+                missing.name
+            ),
+            format!(
+                "Қол қойылған өтініште {} файлы көрсетілген, бірақ ол жіберілмеген",
+                missing.name
+            ),
         ));
     }
     Ok((out, facts))

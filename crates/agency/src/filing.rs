@@ -98,7 +98,9 @@ fn expectation(signer: &str, channel: ChannelKind) -> Result<Expectation, ApiErr
         e.bin = Some(bin);
         e.roles = vec![CertRole::FirstHead, CertRole::Signer, CertRole::LegalEntity];
     } else {
-        return Err(ApiError::internal(format!("signer `{signer}` is no IIN/BIN")));
+        return Err(ApiError::internal(format!(
+            "signer `{signer}` is no IIN/BIN"
+        )));
     }
     Ok(e)
 }
@@ -121,9 +123,18 @@ impl AgencyIs {
             return Err(ApiError::unprocessable(
                 "application.channel",
                 Text::new(
-                    format!("Өтініш {} арнасы үшін толтырылған, ол мұнда берілмейді", app.channel),
-                    format!("Заявление заполнено для канала {}, здесь его подать нельзя", app.channel),
-                    format!("The application is made out for the {} channel and cannot be filed here", app.channel),
+                    format!(
+                        "Өтініш {} арнасы үшін толтырылған, ол мұнда берілмейді",
+                        app.channel
+                    ),
+                    format!(
+                        "Заявление заполнено для канала {}, здесь его подать нельзя",
+                        app.channel
+                    ),
+                    format!(
+                        "The application is made out for the {} channel and cannot be filed here",
+                        app.channel
+                    ),
                 ),
             ));
         }
@@ -187,7 +198,8 @@ impl AgencyIs {
             for field in &form_def.fields {
                 let own = matches!(
                     field.prefill,
-                    Some(qyzmet_core::regulation::Prefill::Iin) | Some(qyzmet_core::regulation::Prefill::Bin)
+                    Some(qyzmet_core::regulation::Prefill::Iin)
+                        | Some(qyzmet_core::regulation::Prefill::Bin)
                 );
                 if let (true, Some(v)) = (own, app.form.get(&field.name)) {
                     if v.trim() != app.recipient && !v.trim().is_empty() {
@@ -215,7 +227,8 @@ impl AgencyIs {
             .as_ref()
             .and_then(|s| s.signing_time)
             .unwrap_or(now);
-        let notifications = crate::drive::notices(&st.notifications, f.csc.as_deref(), self).await?;
+        let notifications =
+            crate::drive::notices(&st.notifications, f.csc.as_deref(), self).await?;
         let new = NewRequest {
             provider: reg.general.provider.code.clone(),
             regulation: reg.code.clone(),

@@ -14,8 +14,8 @@
 
 pub mod api;
 mod drive;
-mod filing;
 mod files;
+mod filing;
 mod outside;
 pub mod result;
 mod sweep;

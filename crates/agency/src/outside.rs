@@ -36,11 +36,7 @@ pub(crate) fn application_of(st: &RequestState) -> Result<Application, ApiError>
 impl AgencyIs {
     async fn query(&self, request: &RegistryRequest) -> Result<RegistryResponse, ApiError> {
         let to = registry_participant(request.participant());
-        Ok(self
-            .inner
-            .gateway
-            .call(AGENCY, &to, QUERY, request)
-            .await?)
+        Ok(self.inner.gateway.call(AGENCY, &to, QUERY, request).await?)
     }
 
     /// Issue (again: it is idempotent) the invoice for a request waiting for its payment.
@@ -100,8 +96,13 @@ impl AgencyIs {
             Ok(r) => r,
             // The request lacks what the question needs: the fact does not hold.
             Err(e) => {
-                let facts = needs.map(|c| BTreeMap::from([(c, false)])).unwrap_or_default();
-                return Ok((facts, serde_json::json!({ "not_asked": e.code(), "reason": e.text() })));
+                let facts = needs
+                    .map(|c| BTreeMap::from([(c, false)]))
+                    .unwrap_or_default();
+                return Ok((
+                    facts,
+                    serde_json::json!({ "not_asked": e.code(), "reason": e.text() }),
+                ));
             }
         };
         let answer = self.query(&request).await?;
@@ -167,9 +168,16 @@ impl AgencyIs {
                         next.data.insert("answer.payment".into(), data);
                         let now = Utc::now();
                         engine
-                            .apply(&mut next, qyzmet_engine::Input::Answer { from: unit, facts }, local(now))
-                            .map_err(|e| ApiError::conflict(e.code(), crate::filing::engine_text(&e)))?;
-                        self.save(&req, &st, &next, now, Vec::new(), Vec::new()).await?
+                            .apply(
+                                &mut next,
+                                qyzmet_engine::Input::Answer { from: unit, facts },
+                                local(now),
+                            )
+                            .map_err(|e| {
+                                ApiError::conflict(e.code(), crate::filing::engine_text(&e))
+                            })?;
+                        self.save(&req, &st, &next, now, Vec::new(), Vec::new())
+                            .await?
                     }
                     _ => return Err(crate::api::out_of_turn()),
                 }
@@ -178,8 +186,10 @@ impl AgencyIs {
                 principal
                     .can_act(&scope, qyzmet_accounts::policy::StaffAct::HandOverAtCsc)
                     .map_err(crate::api::denied)?;
-                crate::api::perform(self, &req, &st, reg, &principal, operation, facts, None, None)
-                    .await?
+                crate::api::perform(
+                    self, &req, &st, reg, &principal, operation, facts, None, None,
+                )
+                .await?
             }
         };
         let req = self.drive(req).await?;

@@ -54,14 +54,24 @@ pub(crate) async fn sla(
     };
     let now = local(Utc::now());
     let mut by: BTreeMap<(String, String), Sla> = BTreeMap::new();
-    for req in agency.store().request_states(provider.as_deref(), None).await? {
-        if q.service.as_ref().is_some_and(|s| *s != req.summary.regulation) {
+    for req in agency
+        .store()
+        .request_states(provider.as_deref(), None)
+        .await?
+    {
+        if q.service
+            .as_ref()
+            .is_some_and(|s| *s != req.summary.regulation)
+        {
             continue;
         }
         let st = state_of(&req)?;
-        by.entry((req.summary.provider_code.clone(), req.summary.regulation.clone()))
-            .or_default()
-            .add(&st, now);
+        by.entry((
+            req.summary.provider_code.clone(),
+            req.summary.regulation.clone(),
+        ))
+        .or_default()
+        .add(&st, now);
     }
     Ok(Json(
         by.into_iter()
@@ -96,9 +106,18 @@ impl AgencyIs {
                     let mut next = st.clone();
                     next.data.insert(key, json!(b));
                     let text = Text::new(
-                        format!("{} өтінімі: {}-әрекеттің мерзімі өтті ({})", req.summary.number, b.action, b.due),
-                        format!("Заявка {}: срок действия {} истёк ({})", req.summary.number, b.action, b.due),
-                        format!("Request {}: the deadline of action {} passed ({})", req.summary.number, b.action, b.due),
+                        format!(
+                            "{} өтінімі: {}-әрекеттің мерзімі өтті ({})",
+                            req.summary.number, b.action, b.due
+                        ),
+                        format!(
+                            "Заявка {}: срок действия {} истёк ({})",
+                            req.summary.number, b.action, b.due
+                        ),
+                        format!(
+                            "Request {}: the deadline of action {} passed ({})",
+                            req.summary.number, b.action, b.due
+                        ),
                     );
                     let update = RequestUpdate {
                         status: st.status,

@@ -12,22 +12,33 @@ use serde_json::{json, Value};
 /// An error a person reads: HTTP status, a stable code for programs, a message in three
 /// languages, and details (e.g. one entry per wrong form field, each with its own message).
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct ApiError(Box<Parts>);
+
+/// What an [`ApiError`] holds (boxed: errors travel through every `Result`).
+#[derive(Debug, Clone)]
+pub struct Parts {
     pub status: StatusCode,
     pub code: String,
     pub message: Text,
-    /// Each detail is an object; a `message` in it that is a kk/ru/en object is localized too.
+    /// Each detail is an object; a `{kk, ru, en}` object inside it is localized too.
     pub details: Vec<Value>,
+}
+
+impl std::ops::Deref for ApiError {
+    type Target = Parts;
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: impl Into<String>, message: Text) -> Self {
-        ApiError {
+        ApiError(Box::new(Parts {
             status,
             code: code.into(),
             message,
             details: Vec::new(),
-        }
+        }))
     }
 
     pub fn bad_request(code: impl Into<String>, message: Text) -> Self {
@@ -73,7 +84,7 @@ impl ApiError {
     }
 
     pub fn with_details(mut self, details: Vec<Value>) -> Self {
-        self.details = details;
+        self.0.details = details;
         self
     }
 
@@ -84,7 +95,11 @@ impl ApiError {
             "message": self.message.get(lang),
         });
         if !self.details.is_empty() {
-            let details: Vec<Value> = self.details.iter().map(|d| localize_value(d, lang)).collect();
+            let details: Vec<Value> = self
+                .details
+                .iter()
+                .map(|d| localize_value(d, lang))
+                .collect();
             body["details"] = Value::Array(details);
         }
         body
@@ -94,7 +109,9 @@ impl ApiError {
 /// Replace every `{kk, ru, en}` object inside `v` by its text in `lang`.
 fn localize_value(v: &Value, lang: Lang) -> Value {
     match v {
-        Value::Object(m) if m.len() == 3 && ["kk", "ru", "en"].iter().all(|k| m.contains_key(*k)) => {
+        Value::Object(m)
+            if m.len() == 3 && ["kk", "ru", "en"].iter().all(|k| m.contains_key(*k)) =>
+        {
             m.get(lang.code()).cloned().unwrap_or(Value::Null)
         }
         Value::Object(m) => Value::Object(
@@ -172,23 +189,24 @@ pub async fn localize(request: Request, next: Next) -> Response {
 
 impl From<ApiError> for qyzmet_gateway::services::Refused {
     fn from(e: ApiError) -> Self {
+        let p = *e.0;
         qyzmet_gateway::services::Refused {
-            status: e.status.as_u16(),
-            code: e.code,
-            message: e.message,
-            details: e.details,
+            status: p.status.as_u16(),
+            code: p.code,
+            message: p.message,
+            details: p.details,
         }
     }
 }
 
 impl From<qyzmet_gateway::services::Refused> for ApiError {
     fn from(r: qyzmet_gateway::services::Refused) -> Self {
-        ApiError {
-            status: StatusCode::from_u16(r.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-            code: r.code,
-            message: r.message,
-            details: r.details,
-        }
+        ApiError::new(
+            StatusCode::from_u16(r.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+            r.code,
+            r.message,
+        )
+        .with_details(r.details)
     }
 }
 

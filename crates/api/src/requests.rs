@@ -12,7 +12,11 @@ use serde_json::{json, Value};
 pub fn denied(d: Denied) -> ApiError {
     ApiError::forbidden(
         d.code(),
-        Text::new(d.message(Lang::Kk), d.message(Lang::Ru), d.message(Lang::En)),
+        Text::new(
+            d.message(Lang::Kk),
+            d.message(Lang::Ru),
+            d.message(Lang::En),
+        ),
     )
 }
 

@@ -87,9 +87,10 @@ async fn login(
         .map(|u| u.password_hash.0.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let password = c.password;
-    let ok = tokio::task::spawn_blocking(move || qyzmet_accounts::password::verify(&stored, &password))
-        .await
-        .map_err(ApiError::internal)?;
+    let ok =
+        tokio::task::spawn_blocking(move || qyzmet_accounts::password::verify(&stored, &password))
+            .await
+            .map_err(ApiError::internal)?;
     let user = match (user, ok) {
         (Some(u), true) => u,
         _ => return Err(refused()),
@@ -97,7 +98,9 @@ async fn login(
     let (token, digest) = qyzmet_accounts::token::issue();
     let now = Utc::now();
     let expires_at = now + SESSION_LIFETIME;
-    store.create_session(&digest, &user.id, now, expires_at).await?;
+    store
+        .create_session(&digest, &user.id, now, expires_at)
+        .await?;
     let principal = crate::session::principal_of(&store, &user).await?;
     let session = Session { user, principal };
     Ok(Json(Opened {
@@ -127,7 +130,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Token {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        token_of(parts).map(Token).ok_or_else(crate::session::unauthenticated)
+        token_of(parts)
+            .map(Token)
+            .ok_or_else(crate::session::unauthenticated)
     }
 }
 

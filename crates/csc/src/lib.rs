@@ -224,7 +224,11 @@ async fn perform(
             facts: b.facts,
         },
     };
-    match c.gateway.call::<_, ActAnswer>(CSC, AGENCY, ACT, &act).await? {
+    match c
+        .gateway
+        .call::<_, ActAnswer>(CSC, AGENCY, ACT, &act)
+        .await?
+    {
         ActAnswer::Done { status } => Ok(Json(json!({ "status": status }))),
         ActAnswer::Refused(r) => Err(r.into()),
     }

@@ -94,7 +94,9 @@ impl DemoReport {
     /// The accounts with `role`.
     pub fn with_role(&self, role: &str) -> impl Iterator<Item = &DemoAccount> {
         let role = role.to_string();
-        self.accounts.iter().filter(move |a| a.roles.contains(&role.as_str()))
+        self.accounts
+            .iter()
+            .filter(move |a| a.roles.contains(&role.as_str()))
     }
 }
 
@@ -259,7 +261,11 @@ pub async fn seed(
         .cloned()
         .collect::<Vec<_>>()
         .into_iter();
-    let mut next_staff = || staff.next().ok_or("the demo households have too few adults");
+    let mut next_staff = || {
+        staff
+            .next()
+            .ok_or("the demo households have too few adults")
+    };
 
     let mut providers: Vec<(&str, &Text)> = catalog
         .all()
@@ -289,8 +295,14 @@ pub async fn seed(
             ("head", Role::Head, CertRole::FirstHead),
         ] {
             let person = next_staff()?;
-            s.person(&format!("{code}.{suffix}"), &person, &[role], Some((&org, bin)), cert_role)
-                .await?;
+            s.person(
+                &format!("{code}.{suffix}"),
+                &person,
+                &[role],
+                Some((&org, bin)),
+                cert_role,
+            )
+            .await?;
         }
     }
     for (code, name, index) in CSCS {
@@ -316,7 +328,8 @@ pub async fn seed(
     }
     s.plain("admin", "Администратор платформы", Role::Administrator)
         .await?;
-    s.plain("monitor", "Мониторинг сроков", Role::Monitor).await?;
+    s.plain("monitor", "Мониторинг сроков", Role::Monitor)
+        .await?;
     for iin in &citizens {
         let Some(person) = registries.gbd_fl.get(iin).cloned() else {
             continue;
@@ -324,8 +337,14 @@ pub async fn seed(
         if qyzmet_registries::common::age_on(person.birth_date, today) < 18 {
             continue;
         }
-        s.person(&iin.to_string(), &person, &[Role::Recipient], None, CertRole::Individual)
-            .await?;
+        s.person(
+            &iin.to_string(),
+            &person,
+            &[Role::Recipient],
+            None,
+            CertRole::Individual,
+        )
+        .await?;
     }
     let report = DemoReport {
         password,

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use qyzmet_core::regulation::Participant;
 use qyzmet_gateway::services::registry_participant;
 use qyzmet_gateway::{Endpoint, Envelope, Gateway, ParticipantId};
-use qyzmet_registries::{RegistryRequest, Registries};
+use qyzmet_registries::{Registries, RegistryRequest};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 

@@ -32,7 +32,14 @@ fn filing(c: &Client, change: impl FnOnce(&mut Value)) -> Value {
         &declared,
     ))
     .unwrap();
-    app["version"] = json!(server.platform.catalog.latest("unemployed-certificate").unwrap().version);
+    app["version"] = json!(
+        server
+            .platform
+            .catalog
+            .latest("unemployed-certificate")
+            .unwrap()
+            .version
+    );
     change(&mut app);
     json!({"cms": c.sign(&serde_json::to_vec(&app).unwrap()), "attachments": uploads})
 }
@@ -43,17 +50,36 @@ fn malformed_and_unknown_fields_are_refused_in_the_chosen_language() {
     let server = shared();
     let c = Client::login(server, AIGERIM).lang("ru");
     let before = my_requests(&c);
-    let b = c.post_raw("/api/portal/requests", "{not json").refused(400, "request.malformed_json");
-    assert!(b["message"].as_str().unwrap().contains("JSON составлен с ошибкой"), "{b}");
+    let b = c
+        .post_raw("/api/portal/requests", "{not json")
+        .refused(400, "request.malformed_json");
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .contains("JSON составлен с ошибкой"),
+        "{b}"
+    );
     c.post("/api/portal/requests", json!({"cms": "", "extra": 1}))
         .refused(422, "request.invalid_fields");
     c.post("/api/portal/requests", json!({"cms": "%%%"}))
         .refused(400, "signature.not_base64");
-    c.post("/api/portal/requests", json!({"cms": STANDARD.encode(b"not a cms")}))
-        .refused(400, "signature.malformed");
+    c.post(
+        "/api/portal/requests",
+        json!({"cms": STANDARD.encode(b"not a cms")}),
+    )
+    .refused(400, "signature.malformed");
     let kk = Client::login(server, AIGERIM).lang("kk");
-    let b = kk.post_raw("/api/portal/requests", "{").refused(400, "request.malformed_json");
-    assert!(b["message"].as_str().unwrap().contains("JSON қате жазылған"), "{b}");
+    let b = kk
+        .post_raw("/api/portal/requests", "{")
+        .refused(400, "request.malformed_json");
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .contains("JSON қате жазылған"),
+        "{b}"
+    );
     assert_eq!(my_requests(&c), before);
 }
 
@@ -67,14 +93,33 @@ fn a_form_breaking_its_rules_names_each_field() {
         app["form"]["applicant_email"] = json!("not-an-address");
         app["form"]["unknown_field"] = json!("x");
     });
-    let b = c.post("/api/portal/requests", body).refused(422, "form.invalid");
+    let b = c
+        .post("/api/portal/requests", body)
+        .refused(422, "form.invalid");
     let details = b["details"].as_array().unwrap();
-    assert!(details.iter().any(|d| d["field"] == "applicant_email" && d["code"] == "form.email"), "{b}");
-    assert!(details.iter().any(|d| d["field"] == "unknown_field" && d["code"] == "form.unknown_field"), "{b}");
-    assert!(details.iter().all(|d| d["message"].as_str().is_some_and(|m| !m.is_empty())), "{b}");
+    assert!(
+        details
+            .iter()
+            .any(|d| d["field"] == "applicant_email" && d["code"] == "form.email"),
+        "{b}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d["field"] == "unknown_field" && d["code"] == "form.unknown_field"),
+        "{b}"
+    );
+    assert!(
+        details
+            .iter()
+            .all(|d| d["message"].as_str().is_some_and(|m| !m.is_empty())),
+        "{b}"
+    );
     // The IIN the portal prefills must be the recipient's own.
     let body = filing(&c, |app| app["form"]["applicant_iin"] = json!(ERLAN));
-    let b = c.post("/api/portal/requests", body).refused(422, "form.invalid");
+    let b = c
+        .post("/api/portal/requests", body)
+        .refused(422, "form.invalid");
     assert_eq!(b["details"][0]["code"], "form.not_recipient", "{b}");
     assert_eq!(my_requests(&c), before);
 }
@@ -107,12 +152,17 @@ fn signatures_that_are_not_confirmed_are_refused() {
     let at = der.windows(9).position(|w| w == b"\"nonce\":\"").unwrap() + 9;
     der[at] = if der[at] == b'a' { b'b' } else { b'a' };
     aigerim
-        .post("/api/portal/requests", json!({"cms": STANDARD.encode(&der), "attachments": body["attachments"]}))
+        .post(
+            "/api/portal/requests",
+            json!({"cms": STANDARD.encode(&der), "attachments": body["attachments"]}),
+        )
         .refused(422, "signature-broken");
     // Signed by someone else's key: Erlan signs Aigerim's application.
     let mut erlan = Client::login(server, ERLAN);
     let app = filing(&erlan, |_| {});
-    let b = aigerim.post("/api/portal/requests", app).refused(422, "signature-another-iin");
+    let b = aigerim
+        .post("/api/portal/requests", app)
+        .refused(422, "signature-another-iin");
     assert!(b["message"].as_str().unwrap().len() > 10);
     // An expired key and a revoked one, issued to Aigerim by the NCA.
     let person = server
@@ -148,16 +198,32 @@ fn signatures_that_are_not_confirmed_are_refused() {
         std::fs::write(&path, issued.to_pkcs12(&server.report.password).unwrap()).unwrap();
         (path, issued.cert.serial_hex())
     };
-    let (expired, _) = key(now - Duration::days(30), now - Duration::days(1), "expired.p12");
+    let (expired, _) = key(
+        now - Duration::days(30),
+        now - Duration::days(1),
+        "expired.p12",
+    );
     erlan.key = Some(expired);
     let b = aigerim.post("/api/portal/requests", filing(&erlan, |_| {}));
     assert_eq!(b.status, 422, "{:?}", b.body);
-    assert_eq!(b.body["code"], "signature-certificate-expired", "{:?}", b.body);
-    let (revoked, serial) = key(now - Duration::days(1), now + Duration::days(30), "revoked.p12");
+    assert_eq!(
+        b.body["code"], "signature-certificate-expired",
+        "{:?}",
+        b.body
+    );
+    let (revoked, serial) = key(
+        now - Duration::days(1),
+        now + Duration::days(30),
+        "revoked.p12",
+    );
     server
         .nca
         .nca()
-        .revoke(&serial, qyzmet_pki::revocation::RevocationReason::KeyCompromise, now - Duration::hours(1))
+        .revoke(
+            &serial,
+            qyzmet_pki::revocation::RevocationReason::KeyCompromise,
+            now - Duration::hours(1),
+        )
         .unwrap();
     erlan.key = Some(revoked);
     aigerim
@@ -183,22 +249,32 @@ fn files_must_be_what_was_signed_and_within_limits() {
         ))
         .unwrap();
         app["form"]["scanned_documents"] = json!("scan.pdf");
-        app["version"] = json!(server.platform.catalog.latest("unemployed-certificate").unwrap().version);
+        app["version"] = json!(
+            server
+                .platform
+                .catalog
+                .latest("unemployed-certificate")
+                .unwrap()
+                .version
+        );
         json!({"cms": c.sign(&serde_json::to_vec(&app).unwrap()), "attachments": [upload]})
     };
     // Uploaded content that is not the signed one.
     let (declared, _) = file("scanned_documents", "scan.pdf", &pdf("signed"));
     let (_, other) = file("scanned_documents", "scan.pdf", &pdf("another"));
-    c.post("/api/portal/requests", sign(declared, other)).refused(422, "file.not_as_signed");
+    c.post("/api/portal/requests", sign(declared, other))
+        .refused(422, "file.not_as_signed");
     // A "PDF" that is not one.
     let png = b"\x89PNG\r\n\x1a\nnot a pdf".to_vec();
     let (declared, upload) = file("scanned_documents", "scan.pdf", &png);
-    c.post("/api/portal/requests", sign(declared, upload)).refused(422, "file.type");
+    c.post("/api/portal/requests", sign(declared, upload))
+        .refused(422, "file.type");
     // Over the 10 MiB limit.
     let mut big = pdf("big");
     big.resize(11 * 1024 * 1024, b' ');
     let (declared, upload) = file("scanned_documents", "scan.pdf", &big);
-    c.post("/api/portal/requests", sign(declared, upload)).refused(413, "file.too_large");
+    c.post("/api/portal/requests", sign(declared, upload))
+        .refused(413, "file.too_large");
     assert_eq!(my_requests(&c), before);
 }
 
@@ -207,7 +283,9 @@ fn nobody_reads_or_moves_someone_elses_request() {
     let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
+    let filed = aigerim
+        .post("/api/portal/requests", filing(&aigerim, |_| {}))
+        .ok();
     let id = filed["request_id"].as_str().unwrap();
     // Another citizen.
     Client::login(server, ERLAN)
@@ -215,7 +293,9 @@ fn nobody_reads_or_moves_someone_elses_request() {
         .refused(403, "access.not_yours");
     // Another provider's employee.
     let other = Client::as_role(server, "employee", Some("astana-phc"));
-    other.get(&format!("/api/agency/requests/{id}")).refused(403, "access.other_organisation");
+    other
+        .get(&format!("/api/agency/requests/{id}"))
+        .refused(403, "access.other_organisation");
     other
         .post(&format!("/api/agency/requests/{id}/take"), json!({}))
         .refused(403, "access.other_organisation");
@@ -245,27 +325,43 @@ fn acts_out_of_order_are_refused() {
     let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
+    let filed = aigerim
+        .post("/api/portal/requests", filing(&aigerim, |_| {}))
+        .ok();
     let id = filed["request_id"].as_str().unwrap();
     let employee = Client::as_role(server, "employee", Some("aiyrtau-employment"));
     // Deciding a request not taken into work.
     employee
-        .post(&format!("/api/agency/requests/{id}/decide"), json!({"outcome": "positive"}))
+        .post(
+            &format!("/api/agency/requests/{id}/decide"),
+            json!({"outcome": "positive"}),
+        )
         .refused(409, "request.out_of_turn");
     employee
-        .post(&format!("/api/agency/requests/{id}/sign-result"), json!({"cms": ""}))
+        .post(
+            &format!("/api/agency/requests/{id}/sign-result"),
+            json!({"cms": ""}),
+        )
         .refused(409, "request.out_of_turn");
-    employee.post(&format!("/api/agency/requests/{id}/take"), json!({})).ok();
+    employee
+        .post(&format!("/api/agency/requests/{id}/take"), json!({}))
+        .ok();
     employee
         .post(&format!("/api/agency/requests/{id}/take"), json!({}))
         .refused(409, "request.out_of_turn");
     // A motivated refusal needs its grounds.
     employee
-        .post(&format!("/api/agency/requests/{id}/decide"), json!({"outcome": "refusal"}))
+        .post(
+            &format!("/api/agency/requests/{id}/decide"),
+            json!({"outcome": "refusal"}),
+        )
         .refused(422, "decision.grounds_required");
     // The questionnaire waits for the end.
     aigerim
-        .post(&format!("/api/portal/requests/{id}/questionnaire"), json!({}))
+        .post(
+            &format!("/api/portal/requests/{id}/questionnaire"),
+            json!({}),
+        )
         .refused(409, "questionnaire.not_finished");
     let v = employee.get(&format!("/api/agency/requests/{id}")).ok();
     assert_eq!(v["status"], "in_work", "{v}");
@@ -276,10 +372,14 @@ fn a_motivated_refusal_reaches_the_citizen_signed() {
     let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
+    let filed = aigerim
+        .post("/api/portal/requests", filing(&aigerim, |_| {}))
+        .ok();
     let id = filed["request_id"].as_str().unwrap();
     let employee = Client::as_role(server, "employee", Some("aiyrtau-employment"));
-    employee.post(&format!("/api/agency/requests/{id}/take"), json!({})).ok();
+    employee
+        .post(&format!("/api/agency/requests/{id}/take"), json!({}))
+        .ok();
     employee
         .post(
             &format!("/api/agency/requests/{id}/decide"),
@@ -288,10 +388,18 @@ fn a_motivated_refusal_reaches_the_citizen_signed() {
         .ok();
     let end = carry(server, "unemployed-certificate", id, AIGERIM);
     assert_eq!(end["status"], "refused", "{end}");
-    assert!(end["refusal"]["message"]["ru"].as_str().unwrap().contains("справка о доходах"));
-    let result = aigerim.get(&format!("/api/portal/requests/{id}/result")).ok();
+    assert!(end["refusal"]["message"]["ru"]
+        .as_str()
+        .unwrap()
+        .contains("справка о доходах"));
+    let result = aigerim
+        .get(&format!("/api/portal/requests/{id}/result"))
+        .ok();
     assert_eq!(result["document"]["outcome"], "refusal");
-    assert!(result["document"]["grounds"]["ru"].as_str().unwrap().contains("справка о доходах"));
+    assert!(result["document"]["grounds"]["ru"]
+        .as_str()
+        .unwrap()
+        .contains("справка о доходах"));
     let notices = aigerim.get("/api/portal/notifications").ok();
     assert!(notices
         .as_array()
@@ -305,22 +413,34 @@ fn the_result_must_be_signed_by_the_signer_over_the_draft() {
     let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
+    let filed = aigerim
+        .post("/api/portal/requests", filing(&aigerim, |_| {}))
+        .ok();
     let id = filed["request_id"].as_str().unwrap();
     let employee = Client::as_role(server, "employee", Some("aiyrtau-employment"));
-    employee.post(&format!("/api/agency/requests/{id}/take"), json!({})).ok();
     employee
-        .post(&format!("/api/agency/requests/{id}/decide"), json!({"outcome": "positive"}))
+        .post(&format!("/api/agency/requests/{id}/take"), json!({}))
+        .ok();
+    employee
+        .post(
+            &format!("/api/agency/requests/{id}/decide"),
+            json!({"outcome": "positive"}),
+        )
         .ok();
     let v = employee.get(&format!("/api/agency/requests/{id}")).ok();
     assert_eq!(v["waiting"]["operation"], "sign_result", "{v}");
     let path = format!("/api/agency/requests/{id}/sign-result");
     // Other bytes than the draft.
     employee
-        .post(&path, json!({"cms": employee.sign(b"{\"a forged\":\"result\"}")}))
+        .post(
+            &path,
+            json!({"cms": employee.sign(b"{\"a forged\":\"result\"}")}),
+        )
         .refused(422, "signature-broken");
     // A citizen's key, not the employee's own.
-    let draft = employee.get(&format!("/api/agency/requests/{id}/result")).ok();
+    let draft = employee
+        .get(&format!("/api/agency/requests/{id}/result"))
+        .ok();
     let bytes = STANDARD.decode(draft["to_sign"].as_str().unwrap()).unwrap();
     employee
         .post(&path, json!({"cms": aigerim.sign(&bytes)}))
@@ -339,25 +459,43 @@ fn a_deadline_is_extended_with_its_reason_and_the_citizen_told() {
     let employee = Client::as_role(server, "employee", Some("aiyrtau-employment"));
     let v = employee.get(&format!("/api/agency/requests/{id}")).ok();
     if v["waiting"]["operation"] == "take_into_work" {
-        employee.post(&format!("/api/agency/requests/{id}/take"), json!({})).ok();
+        employee
+            .post(&format!("/api/agency/requests/{id}/take"), json!({}))
+            .ok();
     }
-    let until = (qyzmet_agency::local(Utc::now()) + Duration::days(60)).format("%Y-%m-%dT18:00:00").to_string();
+    let until = (qyzmet_agency::local(Utc::now()) + Duration::days(60))
+        .format("%Y-%m-%dT18:00:00")
+        .to_string();
     let path = format!("/api/agency/requests/{id}/extend");
     employee
         .post(&path, json!({"until": until, "reason": " "}))
         .refused(422, "extension.reason_required");
     let v = employee
-        .post(&path, json!({"until": until, "reason": "Запрошены сведения в акимате"}))
+        .post(
+            &path,
+            json!({"until": until, "reason": "Запрошены сведения в акимате"}),
+        )
         .ok();
     assert_eq!(v["status"], "deadline_extended", "{v}");
     let notices = citizen.get("/api/portal/notifications").ok();
-    assert!(notices.as_array().unwrap().iter().any(|n| n["request"] == json!(id)
-        && n["text"]["ru"].as_str().unwrap().contains("Запрошены сведения")));
+    assert!(notices
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["request"] == json!(id)
+            && n["text"]["ru"]
+                .as_str()
+                .unwrap()
+                .contains("Запрошены сведения")));
     // The unemployed certificate's regulation does not allow it.
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
+    let filed = aigerim
+        .post("/api/portal/requests", filing(&aigerim, |_| {}))
+        .ok();
     let other = filed["request_id"].as_str().unwrap();
-    employee.post(&format!("/api/agency/requests/{other}/take"), json!({})).ok();
+    employee
+        .post(&format!("/api/agency/requests/{other}/take"), json!({}))
+        .ok();
     employee
         .post(
             &format!("/api/agency/requests/{other}/extend"),
@@ -372,16 +510,31 @@ fn wrong_passwords_and_logins_are_refused_alike() {
     let server = shared();
     let c = Client::anonymous(server).lang("ru");
     let b = c
-        .post("/api/session", json!({"login": AIGERIM, "password": "wrong-password-1"}))
+        .post(
+            "/api/session",
+            json!({"login": AIGERIM, "password": "wrong-password-1"}),
+        )
         .refused(401, "auth.refused");
-    assert!(b["message"].as_str().unwrap().contains("неверный логин или пароль"));
-    c.post("/api/session", json!({"login": "700601399994", "password": server.report.password}))
-        .refused(401, "auth.refused");
+    assert!(b["message"]
+        .as_str()
+        .unwrap()
+        .contains("неверный логин или пароль"));
+    c.post(
+        "/api/session",
+        json!({"login": "700601399994", "password": server.report.password}),
+    )
+    .refused(401, "auth.refused");
     // Registering an IIN the state database does not hold, or a wrong IIN.
-    c.post("/api/portal/register", json!({"login": "700601399994", "password": "Secret-123"}))
-        .refused(422, "register.not_in_state_database");
-    c.post("/api/portal/register", json!({"login": "850101300006", "password": "Secret-123"}))
-        .refused(422, "register.login");
+    c.post(
+        "/api/portal/register",
+        json!({"login": "700601399994", "password": "Secret-123"}),
+    )
+    .refused(422, "register.not_in_state_database");
+    c.post(
+        "/api/portal/register",
+        json!({"login": "850101300006", "password": "Secret-123"}),
+    )
+    .refused(422, "register.login");
     // A logged-out token opens nothing.
     let me = Client::login(server, AIGERIM);
     me.delete("/api/session");
@@ -393,8 +546,12 @@ fn the_monitor_sees_sla_and_a_citizen_does_not() {
     let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
-    aigerim.post("/api/portal/requests", filing(&aigerim, |_| {})).ok();
-    let sla = Client::as_role(server, "monitor", None).get("/api/sla").ok();
+    aigerim
+        .post("/api/portal/requests", filing(&aigerim, |_| {}))
+        .ok();
+    let sla = Client::as_role(server, "monitor", None)
+        .get("/api/sla")
+        .ok();
     let row = sla
         .as_array()
         .unwrap()
@@ -406,5 +563,6 @@ fn the_monitor_sees_sla_and_a_citizen_does_not() {
     // A head sees their own provider's, not another's.
     let head = Client::as_role(server, "head", Some("aiyrtau-employment"));
     head.get("/api/sla").ok();
-    head.get("/api/sla?provider=astana-phc").refused(403, "access.role");
+    head.get("/api/sla?provider=astana-phc")
+        .refused(403, "access.role");
 }

@@ -30,7 +30,10 @@ fn run_service(service: &str, recipient: &str) {
         let (_, answer) = file_request(server, service, &channel, recipient);
         let filed = answer.ok();
         let id = filed["request_id"].as_str().unwrap().to_string();
-        assert!(filed["number"].as_str().unwrap().contains(&reg.general.provider.code));
+        assert!(filed["number"]
+            .as_str()
+            .unwrap()
+            .contains(&reg.general.provider.code));
         let end = carry(server, service, &id, recipient);
         let status = end["status"].as_str().unwrap();
         assert!(
@@ -39,8 +42,14 @@ fn run_service(service: &str, recipient: &str) {
         );
         // Every action that started ended, with its deadline kept or missed.
         let history = end["history"].as_array().unwrap();
-        let started = history.iter().filter(|h| h["event"] == "action_started").count();
-        let ended = history.iter().filter(|h| h["event"] == "action_ended").count();
+        let started = history
+            .iter()
+            .filter(|h| h["event"] == "action_started")
+            .count();
+        let ended = history
+            .iter()
+            .filter(|h| h["event"] == "action_ended")
+            .count();
         assert_eq!(started, ended, "{service} {channel}");
         // The recipient sees the request and its notices in the cabinet.
         let citizen = Client::login(server, recipient);
@@ -48,11 +57,17 @@ fn run_service(service: &str, recipient: &str) {
         assert_eq!(mine["status"], end["status"]);
         let notices = citizen.get("/api/portal/notifications").ok();
         assert!(
-            notices.as_array().unwrap().iter().any(|n| n["request"] == json!(id)),
+            notices
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["request"] == json!(id)),
             "{service} {channel}: no notice in the cabinet"
         );
         if mine["has_result"] == json!(true) {
-            let result = citizen.get(&format!("/api/portal/requests/{id}/result")).ok();
+            let result = citizen
+                .get(&format!("/api/portal/requests/{id}/result"))
+                .ok();
             assert_eq!(result["document"]["number"], filed["number"]);
             assert_eq!(result["document"]["outcome"], "positive");
         }
@@ -63,7 +78,10 @@ fn run_service(service: &str, recipient: &str) {
             .map(|q| (q.code.clone(), json!("satisfied")))
             .collect();
         citizen
-            .post(&format!("/api/portal/requests/{id}/questionnaire"), Value::Object(answers))
+            .post(
+                &format!("/api/portal/requests/{id}/questionnaire"),
+                Value::Object(answers),
+            )
             .ok();
     }
 }

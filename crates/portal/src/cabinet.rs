@@ -91,7 +91,10 @@ pub fn router(cabinet: Cabinet) -> Router {
         .route("/api/portal/requests/{id}", get(show))
         .route("/api/portal/requests/{id}/result", get(result))
         .route("/api/portal/requests/{id}/pay", post(pay))
-        .route("/api/portal/requests/{id}/questionnaire", post(questionnaire))
+        .route(
+            "/api/portal/requests/{id}/questionnaire",
+            post(questionnaire),
+        )
         .route("/api/portal/doctors", get(doctors))
         .route("/api/portal/doctors/{id}/slots", get(slots))
         .route("/api/portal/phc-organisations", get(phc_organisations))
@@ -130,7 +133,9 @@ async fn register(
     // The person or organisation must be in the state database: their name comes from it.
     let (full_name, iin) = match Iin::parse(&login, today) {
         Ok(iin) => match c
-            .ask(RegistryRequest::GbdFl(GbdFlRequest::Person { iin: login.clone() }))
+            .ask(RegistryRequest::GbdFl(GbdFlRequest::Person {
+                iin: login.clone(),
+            }))
             .await?
         {
             RegistryResponse::GbdFl(GbdFlResponse::Person { person }) => {
@@ -140,7 +145,9 @@ async fn register(
         },
         Err(iin_error) => match Bin::parse(&login) {
             Ok(_) => match c
-                .ask(RegistryRequest::GbdUl(GbdUlRequest::Organisation { bin: login.clone() }))
+                .ask(RegistryRequest::GbdUl(GbdUlRequest::Organisation {
+                    bin: login.clone(),
+                }))
                 .await?
             {
                 RegistryResponse::GbdUl(GbdUlResponse::Organisation { organisation }) => {
@@ -167,7 +174,11 @@ async fn register(
         .map_err(|rule| {
             ApiError::unprocessable(
                 rule.code(),
-                Text::new(rule.message(Lang::Kk), rule.message(Lang::Ru), rule.message(Lang::En)),
+                Text::new(
+                    rule.message(Lang::Kk),
+                    rule.message(Lang::Ru),
+                    rule.message(Lang::En),
+                ),
             )
         })?;
     let user = c
@@ -361,7 +372,11 @@ async fn pay(
         by_user: session.user.id.to_string(),
         act: Act::PaymentMade,
     };
-    match c.gateway.call::<_, ActAnswer>(PORTAL, AGENCY, ACT, &act).await? {
+    match c
+        .gateway
+        .call::<_, ActAnswer>(PORTAL, AGENCY, ACT, &act)
+        .await?
+    {
         ActAnswer::Done { status } => Ok(Json(json!({ "status": status }))),
         ActAnswer::Refused(r) => Err(r.into()),
     }
@@ -466,7 +481,9 @@ fn answered(answer: RegistryResponse) -> Result<Json<Value>, ApiError> {
             ),
         ));
     }
-    Ok(Json(serde_json::to_value(answer).map_err(ApiError::internal)?))
+    Ok(Json(
+        serde_json::to_value(answer).map_err(ApiError::internal)?,
+    ))
 }
 
 async fn doctors(State(c): State<Cabinet>, _session: Session) -> Result<Json<Value>, ApiError> {
@@ -497,10 +514,12 @@ async fn slots(
     use qyzmet_registries::schedule::ScheduleRequest;
     let _ = q.lang;
     let answer = c
-        .ask(RegistryRequest::DoctorSchedule(ScheduleRequest::FreeSlots {
-            doctor: id,
-            date: q.date,
-        }))
+        .ask(RegistryRequest::DoctorSchedule(
+            ScheduleRequest::FreeSlots {
+                doctor: id,
+                date: q.date,
+            },
+        ))
         .await?;
     answered(answer)
 }
@@ -511,7 +530,9 @@ async fn phc_organisations(
 ) -> Result<Json<Value>, ApiError> {
     use qyzmet_registries::attachment::AttachmentRequest;
     let answer = c
-        .ask(RegistryRequest::AttachmentRegister(AttachmentRequest::Organisations))
+        .ask(RegistryRequest::AttachmentRegister(
+            AttachmentRequest::Organisations,
+        ))
         .await?;
     answered(answer)
 }

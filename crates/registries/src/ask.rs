@@ -162,9 +162,18 @@ pub fn facts(q: &Question, answer: &RegistryResponse) -> Answered {
     };
     let reason = match answer {
         RegistryResponse::GbdFl(_) | RegistryResponse::GbdUl(_) => Text::new(
-            format!("{}: деректерді алу мүмкін емес, алушы мемлекеттік деректер базасында жоқ", q.recipient),
-            format!("{}: данные не получены, получатель отсутствует в государственной базе данных", q.recipient),
-            format!("{}: no data, the recipient is not in the state database", q.recipient),
+            format!(
+                "{}: деректерді алу мүмкін емес, алушы мемлекеттік деректер базасында жоқ",
+                q.recipient
+            ),
+            format!(
+                "{}: данные не получены, получатель отсутствует в государственной базе данных",
+                q.recipient
+            ),
+            format!(
+                "{}: no data, the recipient is not in the state database",
+                q.recipient
+            ),
         ),
         RegistryResponse::PaymentGateway(_) => Text::new(
             "Төлем туралы мәлімет жоқ",

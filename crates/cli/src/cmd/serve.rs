@@ -97,20 +97,22 @@ pub fn run(args: ServeArgs) -> ExitCode {
         let verifier = Arc::new(
             qyzmet_pki::Verifier::new(vec![nca.root().clone()])
                 .with_intermediates(vec![nca.issuing().cert.clone()])
-                .with_revocation(Arc::new(qyzmet_pki::sources::AsTheCertificateSays::default())),
+                .with_revocation(Arc::new(
+                    qyzmet_pki::sources::AsTheCertificateSays::default(),
+                )),
         );
-        let url = args.database.clone().unwrap_or_else(|| {
-            format!("sqlite://{}", args.data.join("qyzmet.db").display())
-        });
+        let url = args
+            .database
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", args.data.join("qyzmet.db").display()));
         let store = match qyzmet_store::Store::open(&url).await {
             Ok(s) => s,
             Err(e) => return fail("the database", e),
         };
-        let registries =
-            match RegistryHost::open_or_demo(args.data.join("registries.json"), 2026) {
-                Ok(r) => r,
-                Err(e) => return fail("the state databases", e),
-            };
+        let registries = match RegistryHost::open_or_demo(args.data.join("registries.json"), 2026) {
+            Ok(r) => r,
+            Err(e) => return fail("the state databases", e),
+        };
         let services = catalog.len();
         let catalog = Arc::new(catalog);
         let years: Vec<i32> = calendar.years().collect();
@@ -131,8 +133,15 @@ pub fn run(args: ServeArgs) -> ExitCode {
             None
         } else {
             let world = registries.with(|r| r.clone());
-            match demo::seed(&store, &catalog, &world, &mut nca, &args.data, KeyType::Rsa2048)
-                .await
+            match demo::seed(
+                &store,
+                &catalog,
+                &world,
+                &mut nca,
+                &args.data,
+                KeyType::Rsa2048,
+            )
+            .await
             {
                 Ok(r) => Some(r),
                 Err(e) => return fail("the demo data", e),
@@ -170,7 +179,11 @@ pub fn run(args: ServeArgs) -> ExitCode {
         let logins = args.data.join("demo-logins.txt");
         match report {
             Some(r) => {
-                println!("  demo data created: {} accounts, password {}", r.accounts.len(), r.password);
+                println!(
+                    "  demo data created: {} accounts, password {}",
+                    r.accounts.len(),
+                    r.password
+                );
                 for role in ["recipient", "employee", "signer", "operator", "monitor"] {
                     if let Some(a) = r.with_role(role).next() {
                         println!("    {role:<10} {:<44} {}", a.login, a.full_name);

@@ -27,12 +27,17 @@ pub struct Server {
 }
 
 fn sources(dir: &str) -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(dir);
     let mut out = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
-            out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            out.push((
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
         }
     }
     out
@@ -68,10 +73,12 @@ pub fn start(database: Option<String>) -> Server {
         let verifier = Arc::new(
             qyzmet_pki::Verifier::new(vec![nca.root().clone()])
                 .with_intermediates(vec![nca.issuing().cert.clone()])
-                .with_revocation(Arc::new(qyzmet_pki::sources::AsTheCertificateSays::default())),
+                .with_revocation(Arc::new(
+                    qyzmet_pki::sources::AsTheCertificateSays::default(),
+                )),
         );
-        let url = database
-            .unwrap_or_else(|| format!("sqlite://{}", data.join("qyzmet.db").display()));
+        let url =
+            database.unwrap_or_else(|| format!("sqlite://{}", data.join("qyzmet.db").display()));
         let store = qyzmet_store::Store::open(&url).await.unwrap();
         let registries = RegistryHost::new(qyzmet_registries::Registries::demo(2026), None);
         let catalog = Arc::new(catalog());
@@ -88,9 +95,16 @@ pub fn start(database: Option<String>) -> Server {
             &fees,
         );
         let world = registries.with(|r| r.clone());
-        let report = demo::seed(&store, &catalog, &world, &mut nca, &data, KeyType::EcdsaP256)
-            .await
-            .unwrap();
+        let report = demo::seed(
+            &store,
+            &catalog,
+            &world,
+            &mut nca,
+            &data,
+            KeyType::EcdsaP256,
+        )
+        .await
+        .unwrap();
         let nca = qyzmet_pki::http::NcaService::new(nca, qyzmet_pki::http::Freshness::default());
         let app = platform
             .router()
@@ -132,7 +146,12 @@ pub struct Answer {
 impl Answer {
     #[track_caller]
     pub fn ok(self) -> Value {
-        assert!((200..300).contains(&self.status), "{} {}", self.status, self.body);
+        assert!(
+            (200..300).contains(&self.status),
+            "{} {}",
+            self.status,
+            self.body
+        );
         self.body
     }
 
@@ -140,7 +159,11 @@ impl Answer {
     pub fn refused(self, status: u16, code: &str) -> Value {
         assert_eq!(self.status, status, "{}", self.body);
         assert_eq!(self.body["code"], code, "{}", self.body);
-        assert!(self.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", self.body);
+        assert!(
+            self.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{}",
+            self.body
+        );
         self.body
     }
 }
@@ -185,7 +208,10 @@ impl Client {
             .unwrap_or_else(|| panic!("no demo account {login}"));
         let mut c = Client::anonymous(server);
         let opened = c
-            .post("/api/session", json!({"login": login, "password": server.report.password}))
+            .post(
+                "/api/session",
+                json!({"login": login, "password": server.report.password}),
+            )
             .ok();
         c.token = Some(opened["token"].as_str().unwrap().to_string());
         c.login = login.to_string();
@@ -221,7 +247,9 @@ impl Client {
             req = req.header("authorization", &format!("Bearer {t}"));
         }
         let result = match body {
-            Some(b) => req.header("content-type", "application/json").send(b.as_str()),
+            Some(b) => req
+                .header("content-type", "application/json")
+                .send(b.as_str()),
             None => req.send(""),
         };
         let mut resp = result.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
@@ -261,8 +289,15 @@ impl Client {
 pub fn sign_with(key: &Path, password: &str, data: &[u8]) -> String {
     let p12 = std::fs::read(key).unwrap();
     let kf = qyzmet_pki::p12::open(&p12, password).unwrap();
-    let cms = qyzmet_pki::cms::sign(data, &kf.key, &kf.cert, &kf.chain[..1], false, chrono::Utc::now())
-        .unwrap();
+    let cms = qyzmet_pki::cms::sign(
+        data,
+        &kf.key,
+        &kf.cert,
+        &kf.chain[..1],
+        false,
+        chrono::Utc::now(),
+    )
+    .unwrap();
     STANDARD.encode(cms)
 }
 
@@ -318,9 +353,10 @@ pub fn form_for(server: &Server, service: &str, recipient: &str) -> (Value, Vec<
     let today = qyzmet_agency::local(chrono::Utc::now()).date();
     for f in &fields {
         use qyzmet_core::regulation::FieldType as T;
-        let asked = f.when.as_ref().is_none_or(|w| {
-            form.get(&w.field).and_then(|v| v.as_str()) == Some(w.equals.as_str())
-        });
+        let asked = f
+            .when
+            .as_ref()
+            .is_none_or(|w| form.get(&w.field).and_then(|v| v.as_str()) == Some(w.equals.as_str()));
         if !asked || (!f.required && !matches!(f.kind, T::File | T::Choice)) {
             continue;
         }
@@ -333,10 +369,16 @@ pub fn form_for(server: &Server, service: &str, recipient: &str) -> (Value, Vec<
             (T::Text, "appointment_time") => "11:00".into(),
             (T::Text, "doctor") => first_doctor(server),
             (T::Text, "phc_organisation") => "091040001096".into(),
-            (T::Address, _) => "Северо-Казахстанская обл., Айыртауский р-н, с. Саумалколь, ул. Школьная, 14".into(),
+            (T::Address, _) => {
+                "Северо-Казахстанская обл., Айыртауский р-н, с. Саумалколь, ул. Школьная, 14".into()
+            }
             (T::Phone, _) => "+77011234567".into(),
             (T::Email, _) => "citizen@example.kz".into(),
-            (T::Choice, _) => f.choices.first().map(|c| c.value.clone()).unwrap_or_default(),
+            (T::Choice, _) => f
+                .choices
+                .first()
+                .map(|c| c.value.clone())
+                .unwrap_or_default(),
             (T::File, _) => {
                 let content = pdf(&format!("{service} {}", f.name));
                 files.push(file(&f.name, "scan.pdf", &content));
@@ -373,7 +415,12 @@ fn first_doctor(server: &Server) -> String {
 }
 
 /// File `service` for `recipient` on `channel`; the filer's client, and the answer.
-pub fn file_request(server: &Server, service: &str, channel: &str, recipient: &str) -> (Client, Answer) {
+pub fn file_request(
+    server: &Server,
+    service: &str,
+    channel: &str,
+    recipient: &str,
+) -> (Client, Answer) {
     let reg = server.platform.catalog.latest(service).unwrap();
     let provider = reg.general.provider.code.clone();
     let filer = match channel {
@@ -384,7 +431,8 @@ pub fn file_request(server: &Server, service: &str, channel: &str, recipient: &s
     let (form, files) = form_for(server, service, recipient);
     let declared: Vec<Value> = files.iter().map(|(d, _)| d.clone()).collect();
     let uploads: Vec<Value> = files.iter().map(|(_, u)| u.clone()).collect();
-    let mut app: Value = serde_json::from_slice(&application(service, channel, recipient, form, &declared)).unwrap();
+    let mut app: Value =
+        serde_json::from_slice(&application(service, channel, recipient, form, &declared)).unwrap();
     app["version"] = json!(reg.version);
     let bytes = serde_json::to_vec(&app).unwrap();
     let path = match channel {
@@ -392,7 +440,10 @@ pub fn file_request(server: &Server, service: &str, channel: &str, recipient: &s
         "agency" => "/api/agency/requests",
         _ => "/api/csc/requests",
     };
-    let answer = filer.post(path, json!({"cms": filer.sign(&bytes), "attachments": uploads}));
+    let answer = filer.post(
+        path,
+        json!({"cms": filer.sign(&bytes), "attachments": uploads}),
+    );
     (filer, answer)
 }
 
@@ -415,12 +466,18 @@ pub fn carry(server: &Server, service: &str, id: &str, recipient: &str) -> Value
         match (w["waiting_for"].as_str(), unit, op) {
             (Some("outside"), _, "pay") => {
                 Client::login(server, recipient)
-                    .post(&format!("/api/portal/requests/{id}/pay"), json!({"payment_ref": format!("BANK-{id}")}))
+                    .post(
+                        &format!("/api/portal/requests/{id}/pay"),
+                        json!({"payment_ref": format!("BANK-{id}")}),
+                    )
                     .ok();
             }
             (Some("person"), "csc" | "csc_is" | "courier", _) => {
                 operator
-                    .post(&format!("/api/csc/requests/{id}/perform"), json!({"operation": op}))
+                    .post(
+                        &format!("/api/csc/requests/{id}/perform"),
+                        json!({"operation": op}),
+                    )
                     .ok();
             }
             (Some("person"), _, "take_into_work") => {
@@ -433,20 +490,28 @@ pub fn carry(server: &Server, service: &str, id: &str, recipient: &str) -> Value
                 } else {
                     outcomes[0].as_str().unwrap()
                 };
-                employee.post(&path("decide"), json!({"outcome": outcome})).ok();
+                employee
+                    .post(&path("decide"), json!({"outcome": outcome}))
+                    .ok();
             }
             (Some("person"), _, "sign_result") => {
-                let who = if w["role"] == json!("signer") { &signer } else { &employee };
+                let who = if w["role"] == json!("signer") {
+                    &signer
+                } else {
+                    &employee
+                };
                 let draft = who.get(&path("result")).ok();
                 let bytes = STANDARD.decode(draft["to_sign"].as_str().unwrap()).unwrap();
-                who.post(&path("sign-result"), json!({"cms": who.sign(&bytes)})).ok();
+                who.post(&path("sign-result"), json!({"cms": who.sign(&bytes)}))
+                    .ok();
             }
             (Some("person"), "provider" | "agency_is" | "commission", _) => {
-                employee.post(&path("perform"), json!({"operation": op})).ok();
+                employee
+                    .post(&path("perform"), json!({"operation": op}))
+                    .ok();
             }
             other => panic!("{service}: the request waits for {other:?}: {view}"),
         }
     }
     panic!("{service}: did not finish in 40 steps");
 }
-
