@@ -90,8 +90,16 @@ impl AgencyIs {
             operation,
             needs,
             form: &app.form,
+            fee_tenge: None,
         };
         let now = local(Utc::now());
+        // Where the form alone settles the fact (no representative, no fee), nothing is asked.
+        if let Some(settled) = qyzmet_registries::ask::settled(&q) {
+            return Ok((
+                settled.facts,
+                serde_json::json!({ "settled": settled.data }),
+            ));
+        }
         let request = match ask(&q, now) {
             Ok(r) => r,
             // The request lacks what the question needs: the fact does not hold.
@@ -101,7 +109,7 @@ impl AgencyIs {
                     .unwrap_or_default();
                 return Ok((
                     facts,
-                    serde_json::json!({ "not_asked": e.code(), "reason": e.text() }),
+                    serde_json::json!({ "not_asked": e.code(), "reason": e.message() }),
                 ));
             }
         };

@@ -20,6 +20,11 @@
 //! [`Registries`] owns them all, built from a seed by [`Registries::demo`] (see [`demo`] for
 //! the well-known citizens and organisations), and dispatches a [`RegistryRequest`] to the
 //! participant it names, so that one gateway endpoint reaches each of them by name.
+//!
+//! [`ask`](mod@ask) turns the question of a request that waits for an outside system (its
+//! unit, operation, the check it needs and the filled form) into the message for the right
+//! participant, and the participant's answer into the fact the engine needs, with a kk/ru/en
+//! reason when the fact is false.
 
 pub mod ask;
 pub mod attachment;
@@ -34,6 +39,7 @@ pub mod payment;
 pub mod rng;
 pub mod schedule;
 
+pub use ask::{ask, facts, Answered, AskError, Question};
 use attachment::{AttachmentRegister, AttachmentRequest, AttachmentResponse};
 use chrono::NaiveDateTime;
 use gbd_fl::{GbdFl, GbdFlRequest, GbdFlResponse};
