@@ -123,6 +123,44 @@ impl AgencyIs {
         Ok((answered.facts, data))
     }
 
+    async fn answer_payment(
+        &self,
+        req: &Request,
+        st: &RequestState,
+        unit: Participant,
+        facts: BTreeMap<Check, bool>,
+        data: serde_json::Value,
+    ) -> Result<Request, ApiError> {
+        let reg = self.regulation(&req.summary.regulation, req.summary.version)?;
+        let engine = qyzmet_engine::Engine::new(reg, &self.inner.calendar);
+        let mut next = st.clone();
+        next.data.insert("answer.payment".into(), data);
+        let now = Utc::now();
+        engine
+            .apply(
+                &mut next,
+                qyzmet_engine::Input::Answer { from: unit, facts },
+                local(now),
+            )
+            .map_err(|e| ApiError::conflict(e.code(), crate::filing::engine_text(&e)))?;
+        self.save(req, st, &next, now, Vec::new(), Vec::new()).await
+    }
+
+    /// Close a payment step whose time is over by what the payment gateway says now.
+    pub(crate) async fn settle_payment(
+        &self,
+        req: &Request,
+        unit: Participant,
+    ) -> Result<Request, ApiError> {
+        let reg = self.regulation(&req.summary.regulation, req.summary.version)?;
+        let st = state_of(req)?;
+        let (facts, data) = self
+            .ask_outside(req, &st, reg, unit, Operation::Pay, Some(Check::Payment))
+            .await?;
+        let req = self.answer_payment(req, &st, unit, facts, data).await?;
+        self.drive(req).await
+    }
+
     /// An act from outside the provider, arriving through the gateway.
     pub(crate) async fn outside_act(
         &self,
@@ -153,42 +191,29 @@ impl AgencyIs {
             Act::PaymentMade => {
                 principal.can_read(&scope).map_err(crate::api::denied)?;
                 let engine = qyzmet_engine::Engine::new(reg, &self.inner.calendar);
-                match engine.waiting(&st) {
-                    Some(qyzmet_engine::Waiting::Outside {
-                        unit,
-                        operation: Operation::Pay,
-                        ..
-                    }) => {
-                        let (facts, data) = self
-                            .ask_outside(&req, &st, reg, unit, Operation::Pay, Some(Check::Payment))
-                            .await?;
-                        if facts.get(&Check::Payment) != Some(&true) {
-                            return Err(ApiError::conflict(
-                                "payment.not_confirmed",
-                                Text::new(
-                                    "Төлем расталмаған",
-                                    "Оплата не подтверждена платёжным шлюзом",
-                                    "The payment gateway does not confirm the payment",
-                                ),
-                            ));
-                        }
-                        let mut next = st.clone();
-                        next.data.insert("answer.payment".into(), data);
-                        let now = Utc::now();
-                        engine
-                            .apply(
-                                &mut next,
-                                qyzmet_engine::Input::Answer { from: unit, facts },
-                                local(now),
-                            )
-                            .map_err(|e| {
-                                ApiError::conflict(e.code(), crate::filing::engine_text(&e))
-                            })?;
-                        self.save(&req, &st, &next, now, Vec::new(), Vec::new())
-                            .await?
-                    }
-                    _ => return Err(crate::api::out_of_turn()),
+                let Some(qyzmet_engine::Waiting::Outside {
+                    unit,
+                    operation: Operation::Pay,
+                    ..
+                }) = engine.waiting(&st)
+                else {
+                    return Err(crate::api::out_of_turn());
+                };
+                let (facts, data) = self
+                    .ask_outside(&req, &st, reg, unit, Operation::Pay, Some(Check::Payment))
+                    .await?;
+                if facts.get(&Check::Payment) != Some(&true) {
+                    // Not paid yet: the request waits on, until its payment step's time is over.
+                    return Err(ApiError::conflict(
+                        "payment.not_confirmed",
+                        Text::new(
+                            "Төлем расталмаған",
+                            "Оплата не подтверждена платёжным шлюзом",
+                            "The payment gateway does not confirm the payment",
+                        ),
+                    ));
                 }
+                self.answer_payment(&req, &st, unit, facts, data).await?
             }
             Act::Perform { operation, facts } => {
                 principal

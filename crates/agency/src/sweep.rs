@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use qyzmet_api::{ApiError, Session};
+use qyzmet_core::regulation::Operation;
 use qyzmet_core::Text;
 use qyzmet_engine::{breach, Engine, Sla, Waiting};
 use qyzmet_store::{NewHistoryEntry, NewNotification, NotifyTo, RequestUpdate};
@@ -94,7 +95,9 @@ pub struct SweepReport {
 }
 
 impl AgencyIs {
-    /// Mark the deadlines passed by `now` and not yet marked; retry waiting outside systems.
+    /// Mark the deadlines passed by `now` and not yet marked; retry waiting outside systems; close
+    /// the payment step whose time is over by what the payment gateway says (unpaid: the
+    /// regulation's refusal «no payment»).
     pub async fn sweep(&self, now: DateTime<Utc>) -> Result<SweepReport, ApiError> {
         let mut report = SweepReport::default();
         for req in self.store().request_states(None, Some(now)).await? {
@@ -148,11 +151,21 @@ impl AgencyIs {
                     }
                 }
             }
-            let waits_outside = matches!(
-                Engine::new(reg, &self.inner.calendar).waiting(&st),
-                Some(Waiting::Outside { operation, .. }) if operation != qyzmet_core::regulation::Operation::Pay
-            );
-            if waits_outside {
+            let waiting = Engine::new(reg, &self.inner.calendar).waiting(&st);
+            if let Some(Waiting::Outside {
+                unit,
+                operation: Operation::Pay,
+                ..
+            }) = waiting
+            {
+                // The time for paying is over: what the payment gateway says now decides.
+                let fresh = self.store().load_request(&req.summary.id).await?;
+                if self.settle_payment(&fresh, unit).await.is_ok() {
+                    report.resumed += 1;
+                }
+                continue;
+            }
+            if matches!(waiting, Some(Waiting::Outside { .. })) {
                 let fresh = self.store().load_request(&req.summary.id).await?;
                 if self.drive(fresh).await.is_ok() {
                     report.resumed += 1;

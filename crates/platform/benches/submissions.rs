@@ -1,0 +1,219 @@
+//! Signed submissions through the portal's API into registration («поступившие»), on the
+//! embedded database, over real HTTP on loopback: the whole road — session, gateway, CMS
+//! verification with revocation (OCSP of the test NCA, cached per signer), format-logical
+//! control, engine, one SQLite transaction.
+//!
+//! The citizens sign on their own machines; here their applications are signed before the
+//! clock starts, so the figures are the platform's. Client and server share the 2 cores.
+//!
+//! ```text
+//! cargo bench -p qyzmet-platform --bench submissions
+//! QYZMET_BENCH_TOTAL=20000 QYZMET_BENCH_CLIENTS=32 QYZMET_BENCH_RATE=1000 QYZMET_BENCH_SECONDS=10
+//! ```
+
+#[path = "../tests/common/mod.rs"]
+#[allow(dead_code)]
+mod common;
+
+use common::*;
+use serde_json::json;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Signed filings, each with its citizen's session token.
+fn prepare(server: &Server, count: usize) -> Vec<(String, String)> {
+    let citizens: Vec<Client> = server
+        .report
+        .with_role("recipient")
+        .map(|a| a.login.clone())
+        .collect::<Vec<_>>()
+        .iter()
+        .map(|l| Client::login(server, l))
+        .collect();
+    let version = server
+        .platform
+        .catalog
+        .latest("unemployed-certificate")
+        .unwrap()
+        .version;
+    (0..count)
+        .map(|i| {
+            let c = &citizens[i % citizens.len()];
+            let mut app: serde_json::Value = serde_json::from_slice(&application(
+                "unemployed-certificate",
+                "portal",
+                &c.login,
+                json!({ "applicant_iin": c.login }),
+                &[],
+            ))
+            .unwrap();
+            app["version"] = json!(version);
+            let body =
+                json!({"cms": c.sign(&serde_json::to_vec(&app).unwrap()), "attachments": []});
+            (c.token.clone().unwrap(), body.to_string())
+        })
+        .collect()
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn submit(agent: &ureq::Agent, url: &str, token: &str, body: &str) {
+    let mut r = agent
+        .post(url)
+        .header("authorization", &format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .send(body)
+        .expect("the platform answers");
+    let status = r.status().as_u16();
+    let text = r.body_mut().read_to_string().unwrap_or_default();
+    assert_eq!(status, 201, "{text}");
+}
+
+fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    sorted[((sorted.len() as f64 * q) as usize).min(sorted.len() - 1)]
+}
+
+/// As fast as `clients` concurrent clients can go: throughput and latency.
+fn closed_loop(
+    url: &str,
+    work: Arc<Vec<(String, String)>>,
+    clients: usize,
+) -> (f64, Vec<Duration>) {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let threads: Vec<_> = (0..clients)
+        .map(|_| {
+            let (work, next, url) = (work.clone(), next.clone(), url.to_string());
+            std::thread::spawn(move || {
+                let a = agent();
+                let mut lat = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((token, body)) = work.get(i) else {
+                        break;
+                    };
+                    let t = Instant::now();
+                    submit(&a, &url, token, body);
+                    lat.push(t.elapsed());
+                }
+                lat
+            })
+        })
+        .collect();
+    let mut lat: Vec<Duration> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let rate = lat.len() as f64 / started.elapsed().as_secs_f64();
+    lat.sort();
+    (rate, lat)
+}
+
+/// At a fixed `rate`: each submission's latency counted from when it was due to be sent, so
+/// that a stall shows in the figures instead of slowing the load.
+fn open_loop(
+    url: &str,
+    work: Arc<Vec<(String, String)>>,
+    clients: usize,
+    rate: f64,
+) -> Vec<Duration> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now() + Duration::from_millis(50);
+    let threads: Vec<_> = (0..clients)
+        .map(|_| {
+            let (work, next, url) = (work.clone(), next.clone(), url.to_string());
+            std::thread::spawn(move || {
+                let a = agent();
+                let mut lat = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((token, body)) = work.get(i) else {
+                        break;
+                    };
+                    let due = start + Duration::from_secs_f64(i as f64 / rate);
+                    if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                        std::thread::sleep(wait);
+                    }
+                    submit(&a, &url, token, body);
+                    lat.push(due.elapsed());
+                }
+                lat
+            })
+        })
+        .collect();
+    let mut lat: Vec<Duration> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    lat.sort();
+    lat
+}
+
+fn main() {
+    let total = env("QYZMET_BENCH_TOTAL", 20_000);
+    let clients = env("QYZMET_BENCH_CLIENTS", 32);
+    let rate = env("QYZMET_BENCH_RATE", 1000) as f64;
+    let seconds = env("QYZMET_BENCH_SECONDS", 10);
+    let server = start(None);
+    let url = format!("{}/api/portal/requests", server.base);
+    eprintln!(
+        "signing {} applications…",
+        total + (rate as usize) * seconds + 200
+    );
+    let warm = Arc::new(prepare(server_ref(&server), 200));
+    let max = Arc::new(prepare(&server, total));
+    let paced = Arc::new(prepare(&server, rate as usize * seconds));
+    // Warm up: every signer's certificate and revocation status known to the verifier.
+    closed_loop(&url, warm, 8);
+
+    let (throughput, lat) = closed_loop(&url, max, clients);
+    println!(
+        "max: {total} signed submissions registered, {clients} clients: {throughput:.0}/s, p50 {:.2?}, p99 {:.2?}",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99)
+    );
+    let lat = open_loop(&url, paced, clients, rate);
+    println!(
+        "paced: {rate:.0}/s for {seconds} s: p50 {:.2?}, p99 {:.2?}, max {:.2?}",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        lat[lat.len() - 1]
+    );
+    let registered = server.runtime.block_on(async {
+        server
+            .platform
+            .store
+            .request_states(Some("aiyrtau-employment"), None)
+            .await
+            .unwrap()
+            .len()
+    });
+    let db = server.data.join("qyzmet.db");
+    let bytes: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|s| std::fs::metadata(format!("{}{s}", db.display())).ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "storage: {registered} requests in {:.1} MiB (database + WAL): {} bytes per request",
+        bytes as f64 / 1048576.0,
+        bytes / registered.max(1) as u64
+    );
+}
+
+fn server_ref(s: &Server) -> &Server {
+    s
+}
