@@ -205,6 +205,24 @@ fn serve_answers_the_catalogue_over_http() {
         .strip_prefix("Qyzmet is running on http://")
         .unwrap_or_else(|| panic!("unexpected: {first}"))
         .to_string();
+    let rest: Vec<String> = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .take_while(|l| !l.starts_with("Press Ctrl-C"))
+        .collect();
+    let said = rest.join("\n");
+    assert!(said.contains("demo data created"), "{said}");
+    // The demo password is written to a private file, never to the terminal.
+    let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
+    let password = logins
+        .lines()
+        .next()
+        .and_then(|l| l.rsplit(' ').next())
+        .unwrap()
+        .to_string();
+    assert!(password.len() >= 8, "{logins}");
+    assert!(!said.contains(&password), "{said}");
+    assert!(logins.contains("csc-aiyrtau.operator"), "{logins}");
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
     write!(
         stream,

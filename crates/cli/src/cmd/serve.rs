@@ -179,17 +179,17 @@ pub fn run(args: ServeArgs) -> ExitCode {
         let logins = args.data.join("demo-logins.txt");
         match report {
             Some(r) => {
-                println!(
-                    "  demo data created: {} accounts, password {}",
-                    r.accounts.len(),
-                    r.password
-                );
+                // The password is not printed (terminals are logged): it is in the file.
+                println!("  demo data created: {} accounts", r.accounts.len());
                 for role in ["recipient", "employee", "signer", "operator", "monitor"] {
                     if let Some(a) = r.with_role(role).next() {
                         println!("    {role:<10} {:<44} {}", a.login, a.full_name);
                     }
                 }
-                println!("    every account and key file: {}", logins.display());
+                println!(
+                    "    every account, key file and the demo password: {}",
+                    logins.display()
+                );
             }
             None => println!("  demo accounts and their password: {}", logins.display()),
         }
