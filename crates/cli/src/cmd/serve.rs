@@ -148,6 +148,15 @@ pub fn run(args: ServeArgs) -> ExitCode {
             }
         };
         let nca_urls = nca.urls().clone();
+        let here = format!("http://{addr}/nca/ocsp");
+        if nca_urls.ocsp.as_deref().is_some_and(|u| u != here) {
+            eprintln!(
+                "warning: the NCA's certificates name their OCSP responder at {}, not here ({here}); \
+                 signatures cannot be checked for revocation unless that address answers. \
+                 Start on the address of the first start, or with a new --data folder.",
+                nca_urls.ocsp.as_deref().unwrap_or_default()
+            );
+        }
         let nca = qyzmet_pki::http::NcaService::new(nca, qyzmet_pki::http::Freshness::default());
         let app = platform.router().merge(qyzmet_pki::http::router(nca));
         let _sweeper = platform
