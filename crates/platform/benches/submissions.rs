@@ -12,7 +12,6 @@
 //! ```
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use common::*;
@@ -173,7 +172,7 @@ fn main() {
         "signing {} applications…",
         total + (rate as usize) * seconds + 200
     );
-    let warm = Arc::new(prepare(server_ref(&server), 200));
+    let warm = Arc::new(prepare(&server, 200));
     let max = Arc::new(prepare(&server, total));
     let paced = Arc::new(prepare(&server, rate as usize * seconds));
     // Warm up: every signer's certificate and revocation status known to the verifier.
@@ -212,8 +211,4 @@ fn main() {
         bytes as f64 / 1048576.0,
         bytes / registered.max(1) as u64
     );
-}
-
-fn server_ref(s: &Server) -> &Server {
-    s
 }
