@@ -450,70 +450,75 @@ pub fn file_request(
 /// Carry a filed request to its end, acting as whoever it waits for.
 pub fn carry(server: &Server, service: &str, id: &str, recipient: &str) -> Value {
     let reg = server.platform.catalog.latest(service).unwrap();
-    let provider = reg.general.provider.code.clone();
-    let employee = Client::as_role(server, "employee", Some(&provider));
-    let signer = Client::as_role(server, "signer", Some(&provider));
-    let operator = Client::as_role(server, "operator", Some("csc-aiyrtau"));
+    let employee = Client::as_role(server, "employee", Some(&reg.general.provider.code));
     for _ in 0..40 {
         let view = employee.get(&format!("/api/agency/requests/{id}")).ok();
         if view["finished"] == json!(true) {
             return view;
         }
-        let w = &view["waiting"];
-        let op = w["operation"].as_str().unwrap_or_default();
-        let unit = w["unit"].as_str().unwrap_or_default();
-        let path = |what: &str| format!("/api/agency/requests/{id}/{what}");
-        match (w["waiting_for"].as_str(), unit, op) {
-            (Some("outside"), _, "pay") => {
-                Client::login(server, recipient)
-                    .post(
-                        &format!("/api/portal/requests/{id}/pay"),
-                        json!({"payment_ref": format!("BANK-{id}")}),
-                    )
-                    .ok();
-            }
-            (Some("person"), "csc" | "csc_is" | "courier", _) => {
-                operator
-                    .post(
-                        &format!("/api/csc/requests/{id}/perform"),
-                        json!({"operation": op}),
-                    )
-                    .ok();
-            }
-            (Some("person"), _, "take_into_work") => {
-                employee.post(&path("take"), json!({})).ok();
-            }
-            (Some("person"), _, "decide") => {
-                let outcomes = w["outcomes"].as_array().cloned().unwrap_or_default();
-                let outcome = if outcomes.is_empty() || outcomes.contains(&json!("positive")) {
-                    "positive"
-                } else {
-                    outcomes[0].as_str().unwrap()
-                };
-                employee
-                    .post(&path("decide"), json!({"outcome": outcome}))
-                    .ok();
-            }
-            (Some("person"), _, "sign_result") => {
-                let who = if w["role"] == json!("signer") {
-                    &signer
-                } else {
-                    &employee
-                };
-                let draft = who.get(&path("result")).ok();
-                let bytes = STANDARD.decode(draft["to_sign"].as_str().unwrap()).unwrap();
-                who.post(&path("sign-result"), json!({"cms": who.sign(&bytes)}))
-                    .ok();
-            }
-            (Some("person"), "provider" | "agency_is" | "commission", _) => {
-                employee
-                    .post(&path("perform"), json!({"operation": op}))
-                    .ok();
-            }
-            other => panic!("{service}: the request waits for {other:?}: {view}"),
-        }
+        step(server, service, id, recipient, &view);
     }
     panic!("{service}: did not finish in 40 steps");
+}
+
+/// Do what the request (seen as `view`) waits for, as the person the regulation names.
+pub fn step(server: &Server, service: &str, id: &str, recipient: &str, view: &Value) {
+    let reg = server.platform.catalog.latest(service).unwrap();
+    let provider = reg.general.provider.code.clone();
+    let employee = Client::as_role(server, "employee", Some(&provider));
+    let w = &view["waiting"];
+    let op = w["operation"].as_str().unwrap_or_default();
+    let unit = w["unit"].as_str().unwrap_or_default();
+    let path = |what: &str| format!("/api/agency/requests/{id}/{what}");
+    match (w["waiting_for"].as_str(), unit, op) {
+        (Some("outside"), _, "pay") => {
+            Client::login(server, recipient)
+                .post(
+                    &format!("/api/portal/requests/{id}/pay"),
+                    json!({"payment_ref": format!("BANK-{id}")}),
+                )
+                .ok();
+        }
+        (Some("person"), "csc" | "csc_is" | "courier", _) => {
+            Client::as_role(server, "operator", Some("csc-aiyrtau"))
+                .post(
+                    &format!("/api/csc/requests/{id}/perform"),
+                    json!({"operation": op}),
+                )
+                .ok();
+        }
+        (Some("person"), _, "take_into_work") => {
+            employee.post(&path("take"), json!({})).ok();
+        }
+        (Some("person"), _, "decide") => {
+            let outcomes = w["outcomes"].as_array().cloned().unwrap_or_default();
+            let outcome = if outcomes.is_empty() || outcomes.contains(&json!("positive")) {
+                "positive"
+            } else {
+                outcomes[0].as_str().unwrap()
+            };
+            employee
+                .post(&path("decide"), json!({"outcome": outcome}))
+                .ok();
+        }
+        (Some("person"), _, "sign_result") => {
+            let who = if w["role"] == json!("signer") {
+                Client::as_role(server, "signer", Some(&provider))
+            } else {
+                employee.clone()
+            };
+            let draft = who.get(&path("result")).ok();
+            let bytes = STANDARD.decode(draft["to_sign"].as_str().unwrap()).unwrap();
+            who.post(&path("sign-result"), json!({"cms": who.sign(&bytes)}))
+                .ok();
+        }
+        (Some("person"), "provider" | "agency_is" | "commission", _) => {
+            employee
+                .post(&path("perform"), json!({"operation": op}))
+                .ok();
+        }
+        other => panic!("{service}: the request waits for {other:?}: {view}"),
+    }
 }
 
 /// Who receives each service in the demo world (see `qyzmet_registries::demo`).
