@@ -25,11 +25,12 @@ use base64::Engine as _;
 use chrono::{NaiveDateTime, Utc};
 use qyzmet_accounts::policy::StaffAct;
 use qyzmet_accounts::{Denied, Principal, RequestScope, Role as AccountRole};
+use qyzmet_api::requests::{Perform, SignedFiling};
 use qyzmet_api::{ApiError, Body, Session};
 use qyzmet_core::regulation::{Check, Operation, Outcome, Participant, Regulation, Role};
 use qyzmet_core::Text;
 use qyzmet_engine::{Actor, Engine, Input, RequestState, Waiting};
-use qyzmet_gateway::services::{Filing, FilingAnswer, Upload};
+use qyzmet_gateway::services::{Filing, FilingAnswer};
 use qyzmet_pki::verify::Expectation;
 use qyzmet_store::{
     AttachmentId, NewSignature, Party, QueueFilter, Request, SignaturePurpose, Store,
@@ -223,16 +224,6 @@ async fn attachment(
         a.content,
     )
         .into_response())
-}
-
-/// A signed filing sent from a client (portal, CSC or the provider's workplace).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignedFiling {
-    /// The CMS SignedData, base64 DER, with the application attached.
-    pub cms: String,
-    #[serde(default)]
-    pub attachments: Vec<Upload>,
 }
 
 async fn file(
@@ -540,14 +531,6 @@ async fn extend(
         )
         .await?;
     respond(&agency, &req)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Perform {
-    operation: Operation,
-    #[serde(default)]
-    facts: BTreeMap<Check, bool>,
 }
 
 async fn perform_route(

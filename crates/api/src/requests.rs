@@ -75,3 +75,84 @@ pub fn view(req: &Request, st: &RequestState, waiting: Option<Waiting>) -> Value
         "history": st.history,
     })
 }
+
+/// Request `id` as `p` may see it: with whom it waits for, by its pinned regulation.
+pub async fn shown(
+    store: &Store,
+    catalog: &qyzmet_core::regulation::Catalog,
+    calendar: &qyzmet_core::calendar::WorkingCalendar,
+    p: &Principal,
+    id: &str,
+) -> Result<(Request, Value), ApiError> {
+    let req = readable(store, p, id).await?;
+    let st = state_of(&req)?;
+    let waiting = catalog
+        .get(&req.summary.regulation, req.summary.version)
+        .and_then(|reg| qyzmet_engine::Engine::new(reg, calendar).waiting(&st));
+    let v = view(&req, &st, waiting);
+    Ok((req, v))
+}
+
+/// A filing's answer as every API gives it: 201 for a new request, 200 for a replay of one
+/// registered before, the refusal as its error.
+pub fn filed(
+    answer: qyzmet_gateway::services::FilingAnswer,
+) -> Result<(axum::http::StatusCode, axum::Json<Value>), ApiError> {
+    use qyzmet_gateway::services::FilingAnswer;
+    match answer {
+        FilingAnswer::Refused(r) => Err(r.into()),
+        FilingAnswer::Filed {
+            request_id,
+            number,
+            status,
+            duplicate,
+        } => Ok((
+            if duplicate {
+                axum::http::StatusCode::OK
+            } else {
+                axum::http::StatusCode::CREATED
+            },
+            axum::Json(json!({
+                "request_id": request_id,
+                "number": number,
+                "status": status,
+                "duplicate": duplicate,
+            })),
+        )),
+    }
+}
+
+/// Notifications as every API lists them.
+pub fn notices(list: &[qyzmet_store::Notification]) -> Value {
+    json!(list
+        .iter()
+        .map(|n| json!({
+            "id": n.id,
+            "request": n.request,
+            "status": n.status,
+            "text": n.text,
+            "created_at": n.created_at,
+            "read": n.read,
+        }))
+        .collect::<Vec<_>>())
+}
+
+/// A signed filing as a client sends it: the CMS with the application attached, and the
+/// files the application declares.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedFiling {
+    /// CMS SignedData, base64 DER.
+    pub cms: String,
+    #[serde(default)]
+    pub attachments: Vec<qyzmet_gateway::services::Upload>,
+}
+
+/// A person step the request waits for, by its operation, with what the person established.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Perform {
+    pub operation: qyzmet_core::regulation::Operation,
+    #[serde(default)]
+    pub facts: std::collections::BTreeMap<qyzmet_core::regulation::Check, bool>,
+}

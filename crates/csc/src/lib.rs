@@ -17,23 +17,20 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use qyzmet_accounts::{Denied, Principal, Role as AccountRole};
-use qyzmet_api::requests::state_of;
-use qyzmet_api::{denied, readable, view, ApiError, Body, Session};
+use qyzmet_api::requests::{Perform, SignedFiling};
+use qyzmet_api::{denied, readable, ApiError, Body, Session};
 use qyzmet_core::calendar::WorkingCalendar;
-use qyzmet_core::regulation::{Catalog, ChannelKind, Check, Operation};
-use qyzmet_core::{Lang, Text};
-use qyzmet_engine::Engine;
+use qyzmet_core::regulation::{Catalog, ChannelKind};
+use qyzmet_core::Text;
 use qyzmet_gateway::services::{
-    registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, Upload, ACT, AGENCY,
-    CSC, FILE, QUERY,
+    registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, ACT, AGENCY, CSC, FILE,
+    QUERY,
 };
 use qyzmet_gateway::Gateway;
 use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
 use qyzmet_registries::{RegistryRequest, RegistryResponse};
 use qyzmet_store::Store;
-use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The CSC's IS.
@@ -113,14 +110,6 @@ async fn citizen(
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignedFiling {
-    cms: String,
-    #[serde(default)]
-    attachments: Vec<Upload>,
-}
-
 fn no_iin() -> ApiError {
     ApiError::forbidden(
         "auth.no_iin",
@@ -152,24 +141,7 @@ async fn file(
         csc: Some(org),
     };
     let answer: FilingAnswer = c.gateway.call(CSC, AGENCY, FILE, &filing).await?;
-    match answer {
-        FilingAnswer::Refused(r) => Err(r.into()),
-        FilingAnswer::Filed {
-            request_id,
-            number,
-            status,
-            duplicate,
-        } => Ok((
-            if duplicate {
-                StatusCode::OK
-            } else {
-                StatusCode::CREATED
-            },
-            Json(json!({
-                "request_id": request_id, "number": number, "status": status, "duplicate": duplicate,
-            })),
-        )),
-    }
+    qyzmet_api::requests::filed(answer)
 }
 
 async fn ours(State(c): State<CscIs>, session: Session) -> Result<Json<Value>, ApiError> {
@@ -191,21 +163,10 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     operator(&session.principal)?;
-    let req = readable(&c.store, &session.principal, &id).await?;
-    let st = state_of(&req)?;
-    let waiting = c
-        .catalog
-        .get(&req.summary.regulation, req.summary.version)
-        .and_then(|reg| Engine::new(reg, &c.calendar).waiting(&st));
-    Ok(Json(view(&req, &st, waiting)))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Perform {
-    operation: Operation,
-    #[serde(default)]
-    facts: BTreeMap<Check, bool>,
+    let (_, v) =
+        qyzmet_api::requests::shown(&c.store, &c.catalog, &c.calendar, &session.principal, &id)
+            .await?;
+    Ok(Json(v))
 }
 
 async fn perform(
@@ -237,9 +198,5 @@ async fn perform(
 async fn notifications(State(c): State<CscIs>, session: Session) -> Result<Json<Value>, ApiError> {
     operator(&session.principal)?;
     let list = c.store.notifications_for(&session.user.id).await?;
-    let _ = Lang::En;
-    Ok(Json(json!(list
-        .iter()
-        .map(|n| json!({"id": n.id, "request": n.request, "status": n.status, "text": n.text, "created_at": n.created_at, "read": n.read}))
-        .collect::<Vec<_>>())))
+    Ok(Json(qyzmet_api::requests::notices(&list)))
 }

@@ -27,15 +27,15 @@ use base64::Engine as _;
 use chrono::Utc;
 use qyzmet_accounts::{Denied, Role as AccountRole};
 use qyzmet_api::requests::state_of;
-use qyzmet_api::{denied, readable, view, ApiError, Body, Session};
+use qyzmet_api::requests::SignedFiling;
+use qyzmet_api::{denied, readable, ApiError, Body, Session};
 use qyzmet_core::calendar::WorkingCalendar;
 use qyzmet_core::id::{Bin, Iin};
 use qyzmet_core::regulation::{Catalog, ChannelKind};
 use qyzmet_core::{Lang, Text};
-use qyzmet_engine::Engine;
 use qyzmet_gateway::services::{
-    registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, Upload, ACT, AGENCY,
-    FILE, PORTAL, QUERY,
+    registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, ACT, AGENCY, FILE,
+    PORTAL, QUERY,
 };
 use qyzmet_gateway::Gateway;
 use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
@@ -209,15 +209,6 @@ fn recipient_only(s: &Session) -> Result<String, ApiError> {
         .ok_or_else(|| denied(Denied::Role))
 }
 
-/// A signed filing: the CMS with the application attached, and the declared files.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignedFiling {
-    cms: String,
-    #[serde(default)]
-    attachments: Vec<Upload>,
-}
-
 async fn file(
     State(c): State<Cabinet>,
     session: Session,
@@ -233,32 +224,7 @@ async fn file(
         csc: None,
     };
     let answer: FilingAnswer = c.gateway.call(PORTAL, AGENCY, FILE, &filing).await?;
-    filed(answer)
-}
-
-/// A filing's answer as the API gives it: 201 for a new request, 200 for a replay.
-pub fn filed(answer: FilingAnswer) -> Result<(StatusCode, Json<Value>), ApiError> {
-    match answer {
-        FilingAnswer::Refused(r) => Err(r.into()),
-        FilingAnswer::Filed {
-            request_id,
-            number,
-            status,
-            duplicate,
-        } => Ok((
-            if duplicate {
-                StatusCode::OK
-            } else {
-                StatusCode::CREATED
-            },
-            Json(json!({
-                "request_id": request_id,
-                "number": number,
-                "status": status,
-                "duplicate": duplicate,
-            })),
-        )),
-    }
+    qyzmet_api::requests::filed(answer)
 }
 
 async fn mine(State(c): State<Cabinet>, session: Session) -> Result<Json<Value>, ApiError> {
@@ -287,13 +253,9 @@ async fn show(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let req = readable(&c.store, &session.principal, &id).await?;
-    let st = state_of(&req)?;
-    let waiting = c
-        .catalog
-        .get(&req.summary.regulation, req.summary.version)
-        .and_then(|reg| Engine::new(reg, &c.calendar).waiting(&st));
-    let mut v = view(&req, &st, waiting);
+    let (req, mut v) =
+        qyzmet_api::requests::shown(&c.store, &c.catalog, &c.calendar, &session.principal, &id)
+            .await?;
     v["has_result"] = json!(c
         .store
         .signatures(&req.summary.id)
@@ -447,17 +409,7 @@ async fn notifications(
     session: Session,
 ) -> Result<Json<Value>, ApiError> {
     let list = c.store.notifications_for(&session.user.id).await?;
-    Ok(Json(json!(list
-        .iter()
-        .map(|n| json!({
-            "id": n.id,
-            "request": n.request,
-            "status": n.status,
-            "text": n.text,
-            "created_at": n.created_at,
-            "read": n.read,
-        }))
-        .collect::<Vec<_>>())))
+    Ok(Json(qyzmet_api::requests::notices(&list)))
 }
 
 async fn read(
