@@ -3,6 +3,13 @@
 //! Both dialects take `$1, $2, …` placeholders, `ON CONFLICT … DO UPDATE/NOTHING` and
 //! `RETURNING`, so each operation has one SQL text; the [`on_read!`] and [`in_tx!`] macros expand
 //! the same Rust body once per backend, where the two pools' types differ.
+//!
+//! Every statement is a round trip — on SQLite to the connection's worker thread and back, on
+//! PostgreSQL to the server — and on the hot paths they cost more than the work: a transaction
+//! writes its history lines, notices and signatures as multi-row `INSERT`s (`write_extras!`), a
+//! user is read with their roles in one query (`select_user!`, which `session_user` joins to the
+//! session), and a registration finds its provider in the store's cache after the first
+//! (`Store::org_by_code`).
 
 use crate::error::{is_unique_violation, StoreError};
 use crate::model::*;
@@ -16,7 +23,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::types::Json;
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -66,11 +75,19 @@ enum Pools {
     Postgres(PgPool),
 }
 
-/// Durable storage for the platform. Cheap to clone (the pools are shared).
+/// Durable storage for the platform. Cheap to clone (the pools and the cache are shared).
 #[derive(Clone)]
 pub struct Store {
-    pools: std::sync::Arc<Pools>,
+    pools: Arc<Pools>,
     options: StoreOptions,
+    /// The id and kind of each organisation code a registration named, as first read from the
+    /// database, so that a registration does not look its provider (and CSC) up again.
+    /// Organisations are never deleted, and neither their code nor their kind ever changes (the
+    /// store has no operation that would), so an entry cannot go stale; only organisations found
+    /// are kept — an unknown code is asked again, as it may be created later. And should a row
+    /// vanish behind the store's back all the same, the foreign keys of `requests` refuse the
+    /// write rather than let it name a missing organisation.
+    org_by_code: Arc<RwLock<HashMap<String, (String, OrgKind)>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -134,8 +151,18 @@ const SELECT_REQUEST: &str = concat!(
     "WHERE r.id = $1"
 );
 
-const SELECT_USER: &str = "SELECT id, login, password_hash, full_name, organisation_id, \
-                           language, created_at, iin FROM users";
+/// A user row with its roles as one comma-separated text (`NULL` without roles), in one round
+/// trip. `string_agg` is PostgreSQL's and SQLite's (an alias of `group_concat` since 3.44; the
+/// bundled SQLite is 3.46), so one text serves both. Roles are words without commas (the
+/// schema's `CHECK` lists them).
+macro_rules! select_user {
+    () => {
+        "SELECT u.id, u.login, u.password_hash, u.full_name, u.organisation_id, u.language, \
+         u.created_at, u.iin, \
+         (SELECT string_agg(ur.role, ',') FROM user_roles ur WHERE ur.user_id = u.id) AS roles \
+         FROM users u "
+    };
+}
 
 const SELECT_ORGANISATION: &str =
     "SELECT id, code, kind, name_kk, name_ru, name_en, bin, created_at FROM organisations";
@@ -188,6 +215,8 @@ struct UserRow {
     language: String,
     created_at: DateTime<Utc>,
     iin: Option<String>,
+    /// Comma-separated; see [`select_user!`].
+    roles: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -343,12 +372,17 @@ impl OrganisationRow {
 }
 
 impl UserRow {
-    fn into_user(self, roles: Vec<String>) -> Result<User> {
-        let mut roles = roles
-            .iter()
+    fn into_user(self) -> Result<User> {
+        let mut roles = self
+            .roles
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|r| !r.is_empty())
             .map(|r| parse_word(r, Role::from_word, "role"))
             .collect::<Result<Vec<_>>>()?;
         roles.sort();
+        roles.dedup();
         Ok(User {
             id: UserId(self.id),
             login: self.login,
@@ -414,41 +448,87 @@ impl SignatureRow {
     }
 }
 
+/// Rows per multi-row `INSERT`. The widest row, a notice, binds 7 values besides the 2 its
+/// statement shares, so no statement binds more than 702: under 999, the smallest limit SQLite
+/// was ever built with (the bundled one takes 32,766), and far under PostgreSQL's 65,535.
+const ROWS_PER_INSERT: usize = 100;
+
+/// `head` (`INSERT INTO t (c1, c2, …)`) with `VALUES` for `rows` rows: each row is the `shared`
+/// parameters `$1…$shared`, bound once for the statement, then `per_row` of its own, numbered on.
+/// The shared columns must come first in `head`.
+fn insert_rows_sql(head: &str, rows: usize, shared: usize, per_row: usize) -> String {
+    use std::fmt::Write;
+    let mut sql = String::with_capacity(head.len() + 8 + rows * (shared + per_row) * 6);
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        let own = (1..=per_row).map(|c| shared + r * per_row + c);
+        for (k, n) in (1..=shared).chain(own).enumerate() {
+            sql.push_str(if k == 0 { "(" } else { ", " });
+            let _ = write!(sql, "${n}");
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// Append history lines, notices, attachments and signatures of request `$id` inside `$tx`.
+///
+/// Each statement is a round trip (on SQLite, to the connection's worker thread and back), so
+/// history lines, notices and signatures go as multi-row `INSERT`s of up to [`ROWS_PER_INSERT`]
+/// rows, in the order given (history lines are numbered `$first_seq`, `$first_seq + 1`, …;
+/// notices and signatures take their ids in that order). Attachments, which can be megabytes
+/// each, keep a statement each.
 macro_rules! write_extras {
     ($tx:ident, $id:expr, $recipient:expr, $at:expr, $first_seq:expr,
      $history:expr, $notifications:expr, $attachments:expr, $signatures:expr) => {{
-        for (i, h) in $history.iter().enumerate() {
-            sqlx::query("INSERT INTO history (request_id, seq, at, event) VALUES ($1, $2, $3, $4)")
-                .bind($id)
-                .bind($first_seq + i as i64)
-                .bind(micros(h.at))
-                .bind(Json(&h.event))
-                .execute(&mut *$tx)
-                .await?;
+        let first_seq: i64 = $first_seq;
+        for (c, chunk) in $history.chunks(ROWS_PER_INSERT).enumerate() {
+            let sql = insert_rows_sql(
+                "INSERT INTO history (request_id, seq, at, event)",
+                chunk.len(),
+                1,
+                3,
+            );
+            let mut q = sqlx::query(&sql).bind($id);
+            for (i, h) in chunk.iter().enumerate() {
+                let h: &NewHistoryEntry = h;
+                q = q
+                    .bind(first_seq + (c * ROWS_PER_INSERT + i) as i64)
+                    .bind(micros(h.at))
+                    .bind(Json(&h.event));
+            }
+            q.execute(&mut *$tx).await?;
         }
-        for n in $notifications.iter() {
-            let (recipient, user, org) = match &n.to {
-                NotifyTo::Recipient => (Some($recipient), None, None),
-                NotifyTo::User(u) => (None, Some(u.as_str()), None),
-                NotifyTo::Organisation(o) => (None, None, Some(o.as_str())),
-            };
-            sqlx::query(
-                "INSERT INTO notifications (request_id, recipient, user_id, organisation_id, \
-                 status, text_kk, text_ru, text_en, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind($id)
-            .bind(recipient)
-            .bind(user)
-            .bind(org)
-            .bind(n.status.map(status_word))
-            .bind(&n.text.kk)
-            .bind(&n.text.ru)
-            .bind(&n.text.en)
-            .bind(micros($at))
-            .execute(&mut *$tx)
-            .await?;
+        for chunk in $notifications.chunks(ROWS_PER_INSERT) {
+            let sql = insert_rows_sql(
+                "INSERT INTO notifications (request_id, created_at, recipient, user_id, \
+                 organisation_id, status, text_kk, text_ru, text_en)",
+                chunk.len(),
+                2,
+                7,
+            );
+            let mut q = sqlx::query(&sql).bind($id).bind(micros($at));
+            for n in chunk {
+                let n: &NewNotification = n;
+                let (recipient, user, org) = match &n.to {
+                    NotifyTo::Recipient => (Some($recipient), None, None),
+                    NotifyTo::User(u) => (None, Some(u.as_str()), None),
+                    NotifyTo::Organisation(o) => (None, None, Some(o.as_str())),
+                };
+                q = q
+                    .bind(recipient)
+                    .bind(user)
+                    .bind(org)
+                    .bind(n.status.map(status_word))
+                    .bind(&n.text.kk)
+                    .bind(&n.text.ru)
+                    .bind(&n.text.en);
+            }
+            q.execute(&mut *$tx).await?;
         }
         for a in $attachments.iter() {
             sqlx::query(
@@ -466,20 +546,25 @@ macro_rules! write_extras {
             .execute(&mut *$tx)
             .await?;
         }
-        for s in $signatures {
-            let s: &NewSignature = s;
-            sqlx::query(
+        let signatures: Vec<&NewSignature> = $signatures.collect();
+        for chunk in signatures.chunks(ROWS_PER_INSERT) {
+            let sql = insert_rows_sql(
                 "INSERT INTO signatures (request_id, purpose, signer, signer_user_id, cms, \
-                 signed_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind($id)
-            .bind(s.purpose.as_str())
-            .bind(s.signer.to_string())
-            .bind(s.signer_user.as_ref().map(|u| u.as_str()))
-            .bind(&s.cms)
-            .bind(micros(s.signed_at))
-            .execute(&mut *$tx)
-            .await?;
+                 signed_at)",
+                chunk.len(),
+                1,
+                5,
+            );
+            let mut q = sqlx::query(&sql).bind($id);
+            for s in chunk {
+                q = q
+                    .bind(s.purpose.as_str())
+                    .bind(s.signer.to_string())
+                    .bind(s.signer_user.as_ref().map(|u| u.as_str()))
+                    .bind(&s.cms)
+                    .bind(micros(s.signed_at));
+            }
+            q.execute(&mut *$tx).await?;
         }
     }};
 }
@@ -497,41 +582,35 @@ macro_rules! fetch_request {
     };
 }
 
-/// Read user `$id`'s roles with `$exec`, then the user.
-macro_rules! fetch_user {
-    ($p:expr, $sql:expr, $key:expr) => {{
-        let row = sqlx::query_as::<_, UserRow>($sql)
-            .bind($key)
-            .fetch_optional($p)
-            .await?;
-        match row {
-            None => None,
-            Some(row) => {
-                let roles: Vec<String> =
-                    sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
-                        .bind(&row.id)
-                        .fetch_all($p)
-                        .await?;
-                Some(row.into_user(roles)?)
-            }
-        }
-    }};
-}
-
-/// The id of the organisation `$code`, which must be of `$kind`.
+/// The id of the organisation `$code`, which must be of `$kind`: from the store's cache, or read
+/// with `$exec` and then kept (see [`Store::org_by_code`]).
 macro_rules! org_id_of_kind {
-    ($exec:expr, $code:expr, $kind:expr, $what:literal) => {{
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT id, kind FROM organisations WHERE code = $1")
-                .bind($code)
-                .fetch_optional($exec)
-                .await?;
-        match row {
-            None => Err(StoreError::not_found("organisation", $code)),
-            Some((id, kind)) if kind == $kind.as_str() => Ok(id),
+    ($self:expr, $exec:expr, $code:expr, $kind:expr, $what:literal) => {{
+        let code: &str = $code;
+        let found = match $self.cached_org(code) {
+            Some(hit) => Some(hit),
+            None => {
+                let row: Option<(String, String)> =
+                    sqlx::query_as("SELECT id, kind FROM organisations WHERE code = $1")
+                        .bind(code)
+                        .fetch_optional($exec)
+                        .await?;
+                match row {
+                    None => None,
+                    Some((id, kind)) => {
+                        let kind = parse_word(&kind, OrgKind::from_word, "organisation kind")?;
+                        $self.cache_org(code, &id, kind);
+                        Some((id, kind))
+                    }
+                }
+            }
+        };
+        match found {
+            None => Err(StoreError::not_found("organisation", code)),
+            Some((id, kind)) if kind == $kind => Ok(id),
             Some(_) => Err(StoreError::Invalid(format!(
                 concat!("the organisation `{}` is not a ", $what),
-                $code
+                code
             ))),
         }
     }};
@@ -559,9 +638,14 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(options.sqlite_busy_timeout);
+            // No ping before handing out a connection: an SQLite connection is a handle in this
+            // process, not a socket that can drop, and the ping is one more round trip to its
+            // worker thread per operation (sqlx still pings on release, which flushes a
+            // rollback left behind by a cancelled operation).
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .min_connections(1)
+                .test_before_acquire(false)
                 .connect_with(connect.clone())
                 .await?;
             sqlx::migrate!("./migrations/sqlite").run(&write).await?;
@@ -571,6 +655,7 @@ impl Store {
             } else {
                 SqlitePoolOptions::new()
                     .max_connections(options.sqlite_readers.max(1))
+                    .test_before_acquire(false)
                     .connect_with(connect)
                     .await?
             };
@@ -586,8 +671,9 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
         Ok(Store {
-            pools: std::sync::Arc::new(pools),
+            pools: Arc::new(pools),
             options,
+            org_by_code: Arc::default(),
         })
     }
 
@@ -619,6 +705,18 @@ impl Store {
             }
             Pools::Postgres(p) => p.close().await,
         }
+    }
+
+    /// The cached id and kind of the organisation `code`, if a registration read it before.
+    fn cached_org(&self, code: &str) -> Option<(String, OrgKind)> {
+        // A poisoned lock only means a panic elsewhere while holding it; the map is still whole.
+        let map = self.org_by_code.read().unwrap_or_else(|e| e.into_inner());
+        map.get(code).cloned()
+    }
+
+    fn cache_org(&self, code: &str, id: &str, kind: OrgKind) {
+        let mut map = self.org_by_code.write().unwrap_or_else(|e| e.into_inner());
+        map.insert(code.to_string(), (id.to_string(), kind));
     }
 
     fn prepare<'a>(&self, attachments: &'a [NewAttachment]) -> Result<Vec<Prepared<'a>>> {
@@ -770,31 +868,44 @@ impl Store {
         result.map(|()| user)
     }
 
+    /// A user with their roles, in one query.
     pub async fn user(&self, id: &UserId) -> Result<User> {
-        let sql = format!("{SELECT_USER} WHERE id = $1");
-        let user = on_read!(self, |p| fetch_user!(p, &sql, id.as_str()));
-        user.ok_or_else(|| StoreError::not_found("user", id))
+        const SQL: &str = concat!(select_user!(), "WHERE u.id = $1");
+        let row = on_read!(self, |p| {
+            sqlx::query_as::<_, UserRow>(SQL)
+                .bind(id.as_str())
+                .fetch_optional(p)
+                .await?
+        });
+        row.ok_or_else(|| StoreError::not_found("user", id))?
+            .into_user()
     }
 
-    /// The user who logs in as `login`, if any (with the password hash to check).
+    /// The user who logs in as `login`, if any (with the password hash to check), in one query.
     pub async fn user_by_login(&self, login: &str) -> Result<Option<User>> {
-        let sql = format!("{SELECT_USER} WHERE login = $1");
-        Ok(on_read!(self, |p| fetch_user!(p, &sql, login)))
+        const SQL: &str = concat!(select_user!(), "WHERE u.login = $1");
+        let row = on_read!(self, |p| {
+            sqlx::query_as::<_, UserRow>(SQL)
+                .bind(login)
+                .fetch_optional(p)
+                .await?
+        });
+        row.map(UserRow::into_user).transpose()
     }
 
-    /// An organisation's staff, by login.
+    /// An organisation's staff, by login, in one query.
     pub async fn users_of_organisation(&self, org: &OrgId) -> Result<Vec<User>> {
-        let ids: Vec<String> = on_read!(self, |p| {
-            sqlx::query_scalar("SELECT id FROM users WHERE organisation_id = $1 ORDER BY login")
+        const SQL: &str = concat!(
+            select_user!(),
+            "WHERE u.organisation_id = $1 ORDER BY u.login"
+        );
+        let rows = on_read!(self, |p| {
+            sqlx::query_as::<_, UserRow>(SQL)
                 .bind(org.as_str())
                 .fetch_all(p)
                 .await?
         });
-        let mut users = Vec::with_capacity(ids.len());
-        for id in ids {
-            users.push(self.user(&UserId(id)).await?);
-        }
-        Ok(users)
+        rows.into_iter().map(UserRow::into_user).collect()
     }
 
     pub async fn set_password_hash(&self, id: &UserId, hash: PasswordHash) -> Result<()> {
@@ -865,10 +976,10 @@ impl Store {
                 }
             }
             let provider_id =
-                org_id_of_kind!(&mut *tx, &new.provider, OrgKind::Provider, "provider")?;
+                org_id_of_kind!(self, &mut *tx, &new.provider, OrgKind::Provider, "provider")?;
             let csc_id = match &new.csc {
                 None => None,
-                Some(code) => Some(org_id_of_kind!(&mut *tx, code, OrgKind::Csc, "CSC")?),
+                Some(code) => Some(org_id_of_kind!(self, &mut *tx, code, OrgKind::Csc, "CSC")?),
             };
             let seq: i64 = sqlx::query_scalar(
                 "INSERT INTO registration_counters (provider_id, year, last) VALUES ($1, $2, 1) \
@@ -1272,25 +1383,25 @@ impl Store {
         })
     }
 
-    /// The user of a session that has not expired at `now`.
+    /// The user of a session that has not expired at `now`, with their roles: one query (every
+    /// authenticated call makes it).
     pub async fn session_user(
         &self,
         token_digest: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<User>> {
-        let id: Option<String> = on_read!(self, |p| {
-            sqlx::query_scalar(
-                "SELECT user_id FROM sessions WHERE token_digest = $1 AND expires_at > $2",
-            )
-            .bind(token_digest)
-            .bind(micros(now))
-            .fetch_optional(p)
-            .await?
+        const SQL: &str = concat!(
+            select_user!(),
+            "JOIN sessions s ON s.user_id = u.id WHERE s.token_digest = $1 AND s.expires_at > $2"
+        );
+        let row = on_read!(self, |p| {
+            sqlx::query_as::<_, UserRow>(SQL)
+                .bind(token_digest)
+                .bind(micros(now))
+                .fetch_optional(p)
+                .await?
         });
-        match id {
-            None => Ok(None),
-            Some(id) => self.user(&UserId(id)).await.map(Some),
-        }
+        row.map(UserRow::into_user).transpose()
     }
 
     /// Close a session (logging out); closing an unknown one does nothing.
@@ -1354,5 +1465,39 @@ impl Store {
                 .await?
         });
         Ok(v.map(|j| j.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multi_row_placeholders() {
+        assert_eq!(
+            insert_rows_sql("INSERT INTO t (a, b, c)", 2, 1, 2),
+            "INSERT INTO t (a, b, c) VALUES ($1, $2, $3), ($1, $4, $5)"
+        );
+        assert_eq!(
+            insert_rows_sql("INSERT INTO t (a, b, c)", 1, 2, 1),
+            "INSERT INTO t (a, b, c) VALUES ($1, $2, $3)"
+        );
+        assert_eq!(
+            insert_rows_sql("INSERT INTO t (a)", 3, 0, 1),
+            "INSERT INTO t (a) VALUES ($1), ($2), ($3)"
+        );
+        // The widest statement stays under SQLite's smallest limit of 999 parameters.
+        let widest = insert_rows_sql("INSERT INTO t (x)", ROWS_PER_INSERT, 2, 7);
+        let last = 2 + 7 * ROWS_PER_INSERT;
+        assert!(widest.ends_with(&format!(
+            "($1, $2, ${}, ${}, ${}, ${}, ${}, ${}, ${last})",
+            last - 6,
+            last - 5,
+            last - 4,
+            last - 3,
+            last - 2,
+            last - 1
+        )));
+        assert!(last < 999);
     }
 }

@@ -17,7 +17,9 @@ both!(sessions_open_expire_and_close, |ctx: Ctx| async move {
         .session_user("digest-1", t0() + Duration::hours(1))
         .await
         .unwrap();
-    assert_eq!(found.map(|f| f.id), Some(u.id.clone()));
+    // The whole user, roles included, as `user` reads it.
+    assert_eq!(found.as_ref(), Some(&u));
+    assert_eq!(found, Some(s.user(&u.id).await.unwrap()));
     // Past its expiry, or under another digest, there is no session.
     assert!(s
         .session_user("digest-1", t0() + Duration::hours(9))
@@ -81,3 +83,96 @@ both!(request_states_by_provider_and_due, |ctx: Ctx| async move {
         s.load_request(&due[0].summary.id).await.unwrap().state
     );
 });
+
+both!(session_user_with_roles, |ctx: Ctx| async move {
+    let s = &ctx.store;
+    let p = org(s, "PROV", OrgKind::Provider).await;
+    let head = user(
+        s,
+        "head",
+        &[Role::Head, Role::Employee, Role::Signer, Role::Monitor],
+        Some(&p),
+    )
+    .await;
+    let nobody = user(s, "no-roles", &[], None).await;
+    assert!(nobody.roles.is_empty());
+    let until = t0() + Duration::hours(8);
+    s.create_session("d-head", &head.id, t0(), until)
+        .await
+        .unwrap();
+    s.create_session("d-none", &nobody.id, t0(), until)
+        .await
+        .unwrap();
+    s.create_session("d-head-2", &head.id, t0(), until)
+        .await
+        .unwrap();
+    let found = s.session_user("d-head", t0()).await.unwrap().unwrap();
+    assert_eq!(
+        found.roles,
+        [Role::Employee, Role::Signer, Role::Head, Role::Monitor]
+    );
+    assert_eq!(found, head);
+    assert_eq!(
+        s.session_user("d-head-2", t0()).await.unwrap(),
+        Some(head.clone())
+    );
+    assert_eq!(
+        s.session_user("d-none", t0()).await.unwrap(),
+        Some(nobody.clone())
+    );
+    assert_eq!(s.user(&nobody.id).await.unwrap(), nobody);
+    assert_eq!(s.user_by_login("no-roles").await.unwrap(), Some(nobody));
+    // Exactly at its expiry a session is over.
+    assert_eq!(s.session_user("d-head", until).await.unwrap(), None);
+});
+
+/// Figures, not a check: authenticated lookups (`session_user`, as every API call makes one) per
+/// second on SQLite from 64 concurrent tasks, for a staff member with three roles. Run it with
+/// `cargo test --release -p qyzmet-store --test sessions -- --ignored --nocapture throughput`
+/// (`QYZMET_PERF_TOTAL` changes the count).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn session_throughput_sqlite() {
+    let db = Db::fresh(Backend::Sqlite).await;
+    let store = db.open().await;
+    let p = org(&store, "PERF", OrgKind::Provider).await;
+    let staff = user(
+        &store,
+        "perf.employee",
+        &[Role::Employee, Role::Signer, Role::Head],
+        Some(&p),
+    )
+    .await;
+    let until = t0() + Duration::hours(8);
+    store
+        .create_session("perf-digest", &staff.id, t0(), until)
+        .await
+        .unwrap();
+    let total: u32 = std::env::var("QYZMET_PERF_TOTAL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let tasks = 64;
+    let started = std::time::Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|t| {
+            let s = store.clone();
+            tokio::spawn(async move {
+                for _ in (t..total).step_by(tasks as usize) {
+                    let u = s.session_user("perf-digest", t0()).await.unwrap();
+                    assert_eq!(u.map(|u| u.roles.len()), Some(3));
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.await.unwrap();
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "{total} session lookups in {elapsed:.2?}: {:.0}/s",
+        f64::from(total) / elapsed.as_secs_f64()
+    );
+    store.close().await;
+    db.drop().await;
+}

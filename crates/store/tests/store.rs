@@ -676,6 +676,161 @@ both!(users_and_organisations, |ctx: Ctx| async move {
         .is_empty());
 });
 
+both!(many_lines_in_one_transaction, |ctx: Ctx| async move {
+    // More history lines, notices and signatures than one multi-row INSERT takes (100): they
+    // are all written, numbered and ordered as given.
+    let s = &ctx.store;
+    org(s, "PROV", OrgKind::Provider).await;
+    let csc = org(s, "CSC", OrgKind::Csc).await;
+    let a = user(s, &iin(1).to_string(), &[Role::Recipient], None).await;
+    let op = user(s, "op", &[Role::Operator], Some(&csc)).await;
+    let lines = |n: usize, from: usize| -> Vec<NewHistoryEntry> {
+        (0..n)
+            .map(|k| NewHistoryEntry {
+                at: t0() + Duration::milliseconds((from + k) as i64),
+                event: json!({ "event": "line", "k": from + k }),
+            })
+            .collect()
+    };
+    let mut new = new_request("PROV", iin(1), t0());
+    new.history = lines(250, 0);
+    new.notifications = (0..130)
+        .map(|k| NewNotification {
+            to: if k % 2 == 0 {
+                NotifyTo::Recipient
+            } else {
+                NotifyTo::Organisation(csc.id.clone())
+            },
+            status: (k % 3 == 0).then_some(Status::Received),
+            text: text(&format!("n{k}")),
+        })
+        .collect();
+    let id = s.create_request(new).await.unwrap().request.summary.id;
+    let mut u = update(t0() + Duration::hours(1), Status::InWork, &[]);
+    u.history = lines(101, 250);
+    u.signatures = (0..102)
+        .map(|k| NewSignature {
+            purpose: SignaturePurpose::Result,
+            signer: iin(2).into(),
+            signer_user: None,
+            cms: vec![0x30, k as u8],
+            signed_at: t0(),
+        })
+        .collect();
+    s.update_request(&id, 1, u).await.unwrap();
+
+    let h = s.history(&id).await.unwrap();
+    assert_eq!(h.len(), 351);
+    for (i, line) in h.iter().enumerate() {
+        assert_eq!(line.seq, i as i64 + 1);
+        assert_eq!(line.event["k"], i);
+        assert_eq!(line.at, t0() + Duration::milliseconds(i as i64));
+    }
+    // Newest first: the last one written leads.
+    let texts = |ns: Vec<Notification>| ns.into_iter().map(|n| n.text.en).collect::<Vec<_>>();
+    let mine = s.notifications_for(&a.id).await.unwrap();
+    assert_eq!(mine.len(), 65);
+    assert!(mine
+        .iter()
+        .all(|n| n.request == Some(id.clone()) && n.created_at == t0()));
+    assert_eq!(mine[0].status, None); // n128
+    assert_eq!(mine[64].status, Some(Status::Received)); // n0
+    assert_eq!(
+        texts(mine),
+        (0..130)
+            .step_by(2)
+            .rev()
+            .map(|k| format!("n{k} (en)"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        texts(s.notifications_for(&op.id).await.unwrap()),
+        (1..130)
+            .step_by(2)
+            .rev()
+            .map(|k| format!("n{k} (en)"))
+            .collect::<Vec<_>>()
+    );
+    let sigs = s.signatures(&id).await.unwrap();
+    assert_eq!(
+        sigs.iter().map(|s| s.cms[1]).collect::<Vec<_>>(),
+        (0..102u8).collect::<Vec<_>>()
+    );
+
+    // A statement failing after whole chunks went in (a notice for a user who does not exist)
+    // takes the whole registration back with it: no request, no lines, no number used.
+    let mut bad = new_request("PROV", iin(5), t0());
+    bad.history = lines(150, 0);
+    bad.notifications.push(NewNotification {
+        to: NotifyTo::User(UserId::from("nobody")),
+        status: None,
+        text: text("lost"),
+    });
+    assert!(matches!(
+        s.create_request(bad).await,
+        Err(StoreError::Database(_))
+    ));
+    assert!(s
+        .requests_for_recipient(&iin(5).into())
+        .await
+        .unwrap()
+        .is_empty());
+    let next = s
+        .create_request(new_request("PROV", iin(5), t0()))
+        .await
+        .unwrap()
+        .request
+        .summary;
+    assert_eq!(next.number, "PROV-2025-000002");
+    assert_eq!(s.history(&next.id).await.unwrap().len(), 1);
+});
+
+both!(organisations_found_later, |ctx: Ctx| async move {
+    // An unknown code is not remembered as unknown: once the organisation exists, it serves.
+    let s = &ctx.store;
+    let e = s
+        .create_request(new_request("LATER", iin(1), t0()))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        e,
+        StoreError::NotFound {
+            what: "organisation",
+            ..
+        }
+    ));
+    let p = org(s, "LATER", OrgKind::Provider).await;
+    let csc = org(s, "CSC", OrgKind::Csc).await;
+    for n in 1..=3 {
+        let mut new = new_request("LATER", iin(n), t0());
+        new.csc = Some("CSC".into());
+        let r = s.create_request(new).await.unwrap().request.summary;
+        assert_eq!(r.number, format!("LATER-2025-{n:06}"));
+        assert_eq!((r.provider, r.csc), (p.id.clone(), Some(csc.id.clone())));
+        // Known organisations still have to be of the right kind.
+        let mut wrong = new_request("CSC", iin(n), t0());
+        wrong.csc = Some("LATER".into());
+        assert!(matches!(
+            s.create_request(wrong).await,
+            Err(StoreError::Invalid(_))
+        ));
+        let mut wrong = new_request("LATER", iin(n), t0());
+        wrong.csc = Some("LATER".into());
+        assert!(matches!(
+            s.create_request(wrong).await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+    // A second store on the same database reads them afresh.
+    let other = Store::open(&ctx.url).await.unwrap();
+    let r = other
+        .create_request(new_request("LATER", iin(9), t0()))
+        .await
+        .unwrap();
+    assert_eq!(r.request.summary.number, "LATER-2025-000004");
+    other.close().await;
+});
+
 both!(signatures_and_answers, |ctx: Ctx| async move {
     let s = &ctx.store;
     let p = org(s, "PROV", OrgKind::Provider).await;
@@ -818,15 +973,18 @@ both!(killed_right_after_ack, |ctx: Ctx| async move {
 });
 
 /// Figures for the performance section, not a check: registrations per second on SQLite
-/// with a 1 KiB engine state, a 2 KiB CMS, a history line, a notice and an idempotency key,
-/// from 64 concurrent tasks; and the file's size per request. Run it with
-/// `cargo test --release -p qyzmet-store --test store -- --ignored --nocapture throughput`.
+/// from 64 concurrent tasks, each shaped like a real signed submission — a 1 KiB engine state,
+/// a 2 KiB CMS, an idempotency key, 12 history lines (the engine writes 10–15 while it takes a
+/// filing through its first steps) and 2 notices (the recipient's cabinet and the provider) —
+/// and the file's size per request. Run it with
+/// `cargo test --release -p qyzmet-store --test store -- --ignored --nocapture throughput`
+/// (`QYZMET_PERF_TOTAL` and `QYZMET_PERF_TASKS` change the count and the concurrency).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore]
 async fn throughput_sqlite() {
     let db = Db::fresh(Backend::Sqlite).await;
     let store = db.open().await;
-    org(&store, "PERF", OrgKind::Provider).await;
+    let provider = org(&store, "PERF", OrgKind::Provider).await;
     let env = |k: &str, d: u32| {
         std::env::var(k)
             .ok()
@@ -839,11 +997,24 @@ async fn throughput_sqlite() {
     let handles: Vec<_> = (0..tasks)
         .map(|t| {
             let s = store.clone();
+            let provider = provider.id.clone();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 for i in (t..total).step_by(tasks as usize) {
                     let mut new = new_request("PERF", iin((i % 5000) as u16), t0());
                     new.state = json!({ "pad": "x".repeat(1024) });
+                    new.history = (0..12)
+                        .map(|k| NewHistoryEntry {
+                            at: t0() + Duration::milliseconds(k),
+                            event: json!({ "event": "action_started", "action": k, "by": "engine" }),
+                        })
+                        .collect();
+                    new.notifications.push(NewNotification {
+                        to: NotifyTo::Organisation(provider.clone()),
+                        status: Some(Status::Received),
+                        text: text("a new filing"),
+                    });
+                    assert_eq!((new.history.len(), new.notifications.len()), (12, 2));
                     new.signature = Some(NewSignature {
                         purpose: SignaturePurpose::Request,
                         signer: iin(1).into(),
