@@ -195,11 +195,10 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     staff_org(&session.principal)?;
-    let req = readable(&agency, &session.principal, &id).await?;
-    let st = state_of(&req)?;
-    let reg = agency.regulation(&req.summary.regulation, req.summary.version)?;
-    let waiting = Engine::new(reg, &agency.inner.calendar).waiting(&st);
-    let mut v = view(&req, &st, waiting);
+    let i = &agency.inner;
+    let (req, mut v) =
+        qyzmet_api::requests::shown(&i.store, &i.catalog, &i.calendar, &session.principal, &id)
+            .await?;
     let files = agency.inner.store.attachments(&req.summary.id).await?;
     v["attachments"] = json!(files
         .iter()

@@ -88,6 +88,18 @@ fn call(
     )
 }
 
+/// A session token for `login`.
+fn log_in(addr: &str, login: &str, password: &str) -> String {
+    let (status, opened) = call(
+        "POST",
+        &format!("{addr}/api/session"),
+        None,
+        Some(&serde_json::json!({"login": login, "password": password}).to_string()),
+    );
+    assert_eq!(status, 200, "{opened}");
+    opened["token"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn an_acknowledged_request_survives_kill_9() {
     let data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("durability");
@@ -105,14 +117,7 @@ fn an_acknowledged_request_survives_kill_9() {
         .unwrap()
         .to_string();
     let citizen = "900312400000";
-    let (status, opened) = call(
-        "POST",
-        &format!("{addr}/api/session"),
-        None,
-        Some(&serde_json::json!({"login": citizen, "password": password}).to_string()),
-    );
-    assert_eq!(status, 200, "{opened}");
-    let token = opened["token"].as_str().unwrap().to_string();
+    let token = log_in(&addr, citizen, &password);
     let (_, service) = call(
         "GET",
         &format!("{addr}/api/services/unemployed-certificate"),
@@ -158,14 +163,7 @@ fn an_acknowledged_request_survives_kill_9() {
     let id = filed["request_id"].as_str().unwrap().to_string();
 
     let (mut second, addr) = serve(&data, port);
-    let (status, opened) = call(
-        "POST",
-        &format!("{addr}/api/session"),
-        None,
-        Some(&serde_json::json!({"login": citizen, "password": password}).to_string()),
-    );
-    assert_eq!(status, 200, "{opened}");
-    let token = opened["token"].as_str().unwrap().to_string();
+    let token = log_in(&addr, citizen, &password);
     let (status, request) = call(
         "GET",
         &format!("{addr}/api/portal/requests/{id}"),
