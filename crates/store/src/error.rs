@@ -31,6 +31,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("the store is shutting down; nothing was written")]
+    Stopped,
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 }
@@ -49,6 +51,7 @@ impl StoreError {
             StoreError::Corrupt(_) => "store.corrupt",
             StoreError::UnsupportedUrl(_) => "store.unsupported_url",
             StoreError::Database(_) => "store.database",
+            StoreError::Stopped => "store.stopped",
             StoreError::Migration(_) => "store.migration",
         }
     }

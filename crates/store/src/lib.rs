@@ -21,6 +21,7 @@
 
 mod error;
 mod model;
+mod registrar;
 mod store;
 
 pub use error::StoreError;

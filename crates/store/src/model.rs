@@ -16,7 +16,7 @@ macro_rules! text_id {
 
         impl $t {
             pub(crate) fn new_random() -> Self {
-                $t(uuid::Uuid::new_v4().to_string())
+                $t(uuid::Uuid::now_v7().to_string())
             }
             pub fn as_str(&self) -> &str {
                 &self.0

@@ -13,6 +13,7 @@
 
 use crate::error::{is_unique_violation, StoreError};
 use crate::model::*;
+use crate::registrar::Registrar;
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use qyzmet_core::regulation::{ChannelKind, Status};
 use qyzmet_core::{Lang, Text};
@@ -88,6 +89,9 @@ pub struct Store {
     /// vanish behind the store's back all the same, the foreign keys of `requests` refuse the
     /// write rather than let it name a missing organisation.
     org_by_code: Arc<RwLock<HashMap<String, (String, OrgKind)>>>,
+    /// On SQLite, the task that commits registrations in groups; `None` on PostgreSQL (whose
+    /// connections write in parallel) and inside the registrar itself.
+    registrar: Option<Registrar>,
 }
 
 impl std::fmt::Debug for Store {
@@ -272,11 +276,31 @@ struct SignatureRow {
     signed_at: DateTime<Utc>,
 }
 
-/// An attachment checked against the limit and hashed, before any transaction starts.
-struct Prepared<'a> {
+/// An attachment checked against the limit and hashed, before any transaction starts (and
+/// before a registration waits for the registrar, which should not spend its time hashing).
+pub(crate) struct Hashed {
     id: AttachmentId,
-    new: &'a NewAttachment,
     sha256: String,
+}
+
+/// An attachment as written: its content with its id and hash.
+struct Prepared<'a> {
+    id: &'a AttachmentId,
+    new: &'a NewAttachment,
+    sha256: &'a str,
+}
+
+/// The attachments with their hashes, in order ([`Store::prepare`] made one per attachment).
+fn joined<'a>(hashed: &'a [Hashed], attachments: &'a [NewAttachment]) -> Vec<Prepared<'a>> {
+    hashed
+        .iter()
+        .zip(attachments)
+        .map(|(h, new)| Prepared {
+            id: &h.id,
+            new,
+            sha256: &h.sha256,
+        })
+        .collect()
 }
 
 /// Times are kept to the microsecond, which both databases hold exactly.
@@ -448,78 +472,110 @@ impl SignatureRow {
     }
 }
 
-/// Rows per multi-row `INSERT`. The widest row, a notice, binds 7 values besides the 2 its
-/// statement shares, so no statement binds more than 702: under 999, the smallest limit SQLite
+/// The row counts a multi-row `INSERT` is made of: rows go in statements of 64, then 16, 4 and
+/// 1, so that a table has at most four statement texts (each prepared once per connection and
+/// kept in its statement cache) however many rows a transaction writes. The widest row, a
+/// request, binds 15 values: a statement binds at most 960, under 999, the smallest limit SQLite
 /// was ever built with (the bundled one takes 32,766), and far under PostgreSQL's 65,535.
-const ROWS_PER_INSERT: usize = 100;
+const SHAPES: [usize; 4] = [64, 16, 4, 1];
 
-/// `head` (`INSERT INTO t (c1, c2, …)`) with `VALUES` for `rows` rows: each row is the `shared`
-/// parameters `$1…$shared`, bound once for the statement, then `per_row` of its own, numbered on.
-/// The shared columns must come first in `head`.
-fn insert_rows_sql(head: &str, rows: usize, shared: usize, per_row: usize) -> String {
+/// `rows` cut into consecutive pieces of the [`SHAPES`] sizes, largest first.
+fn shaped<T>(mut rows: &[T]) -> Vec<&[T]> {
+    let mut pieces = Vec::new();
+    for size in SHAPES {
+        while rows.len() >= size {
+            let (piece, rest) = rows.split_at(size);
+            pieces.push(piece);
+            rows = rest;
+        }
+    }
+    pieces
+}
+
+/// `head` (`INSERT INTO t (c1, c2, …)`) with `VALUES` for `rows` rows of `per_row` parameters
+/// each, numbered `$1, $2, …` row after row.
+fn insert_rows_sql(head: &str, rows: usize, per_row: usize) -> String {
     use std::fmt::Write;
-    let mut sql = String::with_capacity(head.len() + 8 + rows * (shared + per_row) * 6);
+    let mut sql = String::with_capacity(head.len() + 8 + rows * per_row * 6);
     sql.push_str(head);
     sql.push_str(" VALUES ");
     for r in 0..rows {
         if r > 0 {
             sql.push_str(", ");
         }
-        let own = (1..=per_row).map(|c| shared + r * per_row + c);
-        for (k, n) in (1..=shared).chain(own).enumerate() {
-            sql.push_str(if k == 0 { "(" } else { ", " });
-            let _ = write!(sql, "${n}");
+        for c in 1..=per_row {
+            sql.push_str(if c == 1 { "(" } else { ", " });
+            let _ = write!(sql, "${}", r * per_row + c);
         }
         sql.push(')');
     }
     sql
 }
 
-/// Append history lines, notices, attachments and signatures of request `$id` inside `$tx`.
+/// What one request appends besides its own row: history lines numbered from `first_seq`,
+/// notices, attachments and signatures.
+struct Extras<'a> {
+    id: &'a str,
+    recipient: &'a str,
+    at: DateTime<Utc>,
+    first_seq: i64,
+    history: &'a [NewHistoryEntry],
+    notifications: &'a [NewNotification],
+    attachments: Vec<Prepared<'a>>,
+    signatures: Vec<&'a NewSignature>,
+}
+
+/// Append the [`Extras`] of any number of requests (`$extras`, a slice) inside `$tx`.
 ///
 /// Each statement is a round trip (on SQLite, to the connection's worker thread and back), so
-/// history lines, notices and signatures go as multi-row `INSERT`s of up to [`ROWS_PER_INSERT`]
-/// rows, in the order given (history lines are numbered `$first_seq`, `$first_seq + 1`, …;
-/// notices and signatures take their ids in that order). Attachments, which can be megabytes
-/// each, keep a statement each.
+/// history lines, notices and signatures of all the requests go as multi-row `INSERT`s (see
+/// [`SHAPES`]), in the order given: notices and signatures take their ids in that order.
+/// Attachments, which can be megabytes each, keep a statement each.
 macro_rules! write_extras {
-    ($tx:ident, $id:expr, $recipient:expr, $at:expr, $first_seq:expr,
-     $history:expr, $notifications:expr, $attachments:expr, $signatures:expr) => {{
-        let first_seq: i64 = $first_seq;
-        for (c, chunk) in $history.chunks(ROWS_PER_INSERT).enumerate() {
+    ($tx:ident, $extras:expr) => {{
+        let extras: &[Extras<'_>] = $extras;
+        let history: Vec<(&str, i64, &NewHistoryEntry)> = extras
+            .iter()
+            .flat_map(|e| {
+                e.history
+                    .iter()
+                    .zip(e.first_seq..)
+                    .map(move |(h, seq)| (e.id, seq, h))
+            })
+            .collect();
+        for piece in shaped(&history) {
             let sql = insert_rows_sql(
                 "INSERT INTO history (request_id, seq, at, event)",
-                chunk.len(),
-                1,
-                3,
+                piece.len(),
+                4,
             );
-            let mut q = sqlx::query(&sql).bind($id);
-            for (i, h) in chunk.iter().enumerate() {
-                let h: &NewHistoryEntry = h;
-                q = q
-                    .bind(first_seq + (c * ROWS_PER_INSERT + i) as i64)
-                    .bind(micros(h.at))
-                    .bind(Json(&h.event));
+            let mut q = sqlx::query(&sql);
+            for (id, seq, h) in piece {
+                q = q.bind(*id).bind(*seq).bind(micros(h.at)).bind(Json(&h.event));
             }
             q.execute(&mut *$tx).await?;
         }
-        for chunk in $notifications.chunks(ROWS_PER_INSERT) {
+        let notices: Vec<(&Extras<'_>, &NewNotification)> = extras
+            .iter()
+            .flat_map(|e| e.notifications.iter().map(move |n| (e, n)))
+            .collect();
+        for piece in shaped(&notices) {
             let sql = insert_rows_sql(
                 "INSERT INTO notifications (request_id, created_at, recipient, user_id, \
                  organisation_id, status, text_kk, text_ru, text_en)",
-                chunk.len(),
-                2,
-                7,
+                piece.len(),
+                9,
             );
-            let mut q = sqlx::query(&sql).bind($id).bind(micros($at));
-            for n in chunk {
-                let n: &NewNotification = n;
+            let mut q = sqlx::query(&sql);
+            for (e, n) in piece {
                 let (recipient, user, org) = match &n.to {
-                    NotifyTo::Recipient => (Some($recipient), None, None),
+                    NotifyTo::Recipient => (Some(e.recipient), None, None),
                     NotifyTo::User(u) => (None, Some(u.as_str()), None),
                     NotifyTo::Organisation(o) => (None, None, Some(o.as_str())),
                 };
                 q = q
+                    .bind(e.id)
+                    .bind(micros(e.at))
                     .bind(recipient)
                     .bind(user)
                     .bind(org)
@@ -530,34 +586,39 @@ macro_rules! write_extras {
             }
             q.execute(&mut *$tx).await?;
         }
-        for a in $attachments.iter() {
-            sqlx::query(
-                "INSERT INTO attachments (id, request_id, name, media_type, size, sha256, \
-                 content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(a.id.as_str())
-            .bind($id)
-            .bind(&a.new.name)
-            .bind(&a.new.media_type)
-            .bind(a.new.content.len() as i64)
-            .bind(&a.sha256)
-            .bind(&a.new.content)
-            .bind(micros($at))
-            .execute(&mut *$tx)
-            .await?;
+        for e in extras {
+            for a in &e.attachments {
+                sqlx::query(
+                    "INSERT INTO attachments (id, request_id, name, media_type, size, sha256, \
+                     content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(a.id.as_str())
+                .bind(e.id)
+                .bind(&a.new.name)
+                .bind(&a.new.media_type)
+                .bind(a.new.content.len() as i64)
+                .bind(a.sha256)
+                .bind(&a.new.content)
+                .bind(micros(e.at))
+                .execute(&mut *$tx)
+                .await?;
+            }
         }
-        let signatures: Vec<&NewSignature> = $signatures.collect();
-        for chunk in signatures.chunks(ROWS_PER_INSERT) {
+        let signatures: Vec<(&str, &NewSignature)> = extras
+            .iter()
+            .flat_map(|e| e.signatures.iter().map(move |s| (e.id, *s)))
+            .collect();
+        for piece in shaped(&signatures) {
             let sql = insert_rows_sql(
                 "INSERT INTO signatures (request_id, purpose, signer, signer_user_id, cms, \
                  signed_at)",
-                chunk.len(),
-                1,
-                5,
+                piece.len(),
+                6,
             );
-            let mut q = sqlx::query(&sql).bind($id);
-            for s in chunk {
+            let mut q = sqlx::query(&sql);
+            for (id, s) in piece {
                 q = q
+                    .bind(*id)
                     .bind(s.purpose.as_str())
                     .bind(s.signer.to_string())
                     .bind(s.signer_user.as_ref().map(|u| u.as_str()))
@@ -616,6 +677,207 @@ macro_rules! org_id_of_kind {
     }};
 }
 
+/// A registration as the store writes it: the request, its attachments' hashes (by
+/// [`Store::prepare`]) and the id chosen for it.
+pub(crate) type Registering<'a> = (&'a NewRequest, &'a [Hashed], &'a RequestId);
+
+/// A registration that is new (not a replay), with what the store decided for it.
+struct Fresh {
+    job: usize,
+    provider_id: String,
+    csc_id: Option<String>,
+    year: i64,
+    recipient: String,
+    number: String,
+}
+
+/// Register `$jobs` (a `&[Registering]`) inside `$tx`, without committing, in as few
+/// statements as their number allows: the idempotency claims, one counter update per provider
+/// and year, the rows, their extras. Evaluates to `Result<Vec<Created>>`, one per job in order;
+/// a `?` inside returns from the enclosing function, which must then drop (roll back) the
+/// transaction.
+///
+/// The keys are claimed first (on PostgreSQL a concurrent registration with the same key waits
+/// here for this transaction, then finds the key taken). A key taken before, or by an earlier
+/// job of the same group, makes its job a replay: it writes nothing and answers the request
+/// that took the key.
+macro_rules! register_all {
+    ($self:expr, $tx:ident, $jobs:expr) => {{
+        let jobs: &[Registering<'_>] = $jobs;
+        let mut replay = vec![false; jobs.len()];
+        let keyed: Vec<(usize, &str, &str, DateTime<Utc>)> = jobs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (new, _, id))| {
+                let key = new.idempotency_key.as_deref()?;
+                Some((i, key, id.as_str(), micros(new.at)))
+            })
+            .collect();
+        let mut claimed = std::collections::HashSet::new();
+        for piece in shaped(&keyed) {
+            let sql = insert_rows_sql(
+                "INSERT INTO idempotency (key, request_id, created_at)",
+                piece.len(),
+                3,
+            ) + " ON CONFLICT (key) DO NOTHING RETURNING key";
+            let mut q = sqlx::query_scalar::<_, String>(&sql);
+            for (_, key, id, at) in piece {
+                q = q.bind(*key).bind(*id).bind(*at);
+            }
+            claimed.extend(q.fetch_all(&mut *$tx).await?);
+        }
+        for (i, key, _, _) in &keyed {
+            // The first job with a key claimed here owns it; any later one replays it.
+            if !claimed.remove(*key) {
+                replay[*i] = true;
+            }
+        }
+        let mut fresh = Vec::with_capacity(jobs.len());
+        for (i, (new, _, _)) in jobs.iter().enumerate() {
+            if replay[i] {
+                continue;
+            }
+            let provider_id =
+                org_id_of_kind!($self, &mut *$tx, &new.provider, OrgKind::Provider, "provider")?;
+            let csc_id = match &new.csc {
+                None => None,
+                Some(code) => Some(org_id_of_kind!($self, &mut *$tx, code, OrgKind::Csc, "CSC")?),
+            };
+            let year = i64::from(new.at.with_timezone(&$self.options.numbering_offset).year());
+            fresh.push(Fresh {
+                job: i,
+                provider_id,
+                csc_id,
+                year,
+                recipient: new.recipient.to_string(),
+                number: String::new(),
+            });
+        }
+        // Each provider's counter moves once for all its registrations here; they take the
+        // numbers it skipped, in order.
+        let mut next: std::collections::BTreeMap<(&str, i64), i64> = Default::default();
+        for f in &fresh {
+            *next.entry((f.provider_id.as_str(), f.year)).or_default() += 1;
+        }
+        for ((provider_id, year), count) in next.iter_mut() {
+            let last: i64 = sqlx::query_scalar(
+                "INSERT INTO registration_counters (provider_id, year, last) VALUES ($1, $2, $3) \
+                 ON CONFLICT (provider_id, year) \
+                 DO UPDATE SET last = registration_counters.last + excluded.last RETURNING last",
+            )
+            .bind(*provider_id)
+            .bind(*year)
+            .bind(*count)
+            .fetch_one(&mut *$tx)
+            .await?;
+            *count = last - *count + 1;
+        }
+        let numbers: Vec<String> = fresh
+            .iter()
+            .map(|f| {
+                let seq = next
+                    .get_mut(&(f.provider_id.as_str(), f.year))
+                    .expect("every provider and year is counted");
+                *seq += 1;
+                format!("{}-{}-{:06}", jobs[f.job].0.provider, f.year, *seq - 1)
+            })
+            .collect();
+        for (f, number) in fresh.iter_mut().zip(numbers) {
+            f.number = number;
+        }
+        for piece in shaped(&fresh) {
+            let sql = insert_rows_sql(
+                "INSERT INTO requests (id, number, provider_id, regulation, regulation_version, \
+                 channel, recipient, submitted_by, csc_id, status, state, deadline, created_at, \
+                 updated_at, revision)",
+                piece.len(),
+                15,
+            );
+            let mut q = sqlx::query(&sql);
+            for f in piece {
+                let (new, _, id) = jobs[f.job];
+                q = q
+                    .bind(id.as_str())
+                    .bind(&f.number)
+                    .bind(&f.provider_id)
+                    .bind(&new.regulation)
+                    .bind(i64::from(new.version))
+                    .bind(new.channel.key())
+                    .bind(&f.recipient)
+                    .bind(new.submitted_by.as_ref().map(|u| u.as_str()))
+                    .bind(f.csc_id.as_deref())
+                    .bind(status_word(new.status))
+                    .bind(Json(&new.state))
+                    .bind(new.deadline.map(micros))
+                    .bind(micros(new.at))
+                    .bind(micros(new.at))
+                    .bind(1i64);
+            }
+            q.execute(&mut *$tx).await?;
+        }
+        let extras: Vec<Extras<'_>> = fresh
+            .iter()
+            .map(|f| {
+                let (new, hashed, id) = jobs[f.job];
+                Extras {
+                    id: id.as_str(),
+                    recipient: &f.recipient,
+                    at: micros(new.at),
+                    first_seq: 1,
+                    history: &new.history,
+                    notifications: &new.notifications,
+                    attachments: joined(hashed, &new.attachments),
+                    signatures: new.signature.iter().collect(),
+                }
+            })
+            .collect();
+        write_extras!($tx, &extras);
+        let mut made = fresh.into_iter().peekable();
+        let mut created = Vec::with_capacity(jobs.len());
+        for (i, (new, _, id)) in jobs.iter().enumerate() {
+            if replay[i] {
+                let first: String =
+                    sqlx::query_scalar("SELECT request_id FROM idempotency WHERE key = $1")
+                        .bind(new.idempotency_key.as_deref())
+                        .fetch_one(&mut *$tx)
+                        .await?;
+                let request = fetch_request!(&mut *$tx, first.as_str())?;
+                created.push(Created {
+                    request,
+                    duplicate: true,
+                });
+                continue;
+            }
+            let f = made.next().expect("a fresh job for each one not replayed");
+            let at = micros(new.at);
+            created.push(Created {
+                request: Request {
+                    summary: RequestSummary {
+                        id: (*id).clone(),
+                        number: f.number,
+                        provider: OrgId(f.provider_id),
+                        provider_code: new.provider.clone(),
+                        regulation: new.regulation.clone(),
+                        version: new.version,
+                        channel: new.channel,
+                        recipient: new.recipient.clone(),
+                        submitted_by: new.submitted_by.clone(),
+                        csc: f.csc_id.map(OrgId),
+                        status: new.status,
+                        deadline: new.deadline.map(micros),
+                        created_at: at,
+                        updated_at: at,
+                        revision: 1,
+                    },
+                    state: new.state.clone(),
+                },
+                duplicate: false,
+            });
+        }
+        Result::<Vec<Created>>::Ok(created)
+    }};
+}
+
 impl Store {
     /// Open (creating an SQLite file if missing) and migrate: `sqlite:///path/to/file.db` or
     /// `postgres://user@host:port/db`.
@@ -637,6 +899,7 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
+                .pragma("cache_size", "-65536")
                 .busy_timeout(options.sqlite_busy_timeout);
             // No ping before handing out a connection: an SQLite connection is a handle in this
             // process, not a socket that can drop, and the ping is one more round trip to its
@@ -670,11 +933,16 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
-        Ok(Store {
+        let mut store = Store {
             pools: Arc::new(pools),
             options,
             org_by_code: Arc::default(),
-        })
+            registrar: None,
+        };
+        if store.backend() == Backend::Sqlite {
+            store.registrar = Some(Registrar::start(store.clone()));
+        }
+        Ok(store)
     }
 
     pub fn backend(&self) -> Backend {
@@ -719,7 +987,7 @@ impl Store {
         map.insert(code.to_string(), (id.to_string(), kind));
     }
 
-    fn prepare<'a>(&self, attachments: &'a [NewAttachment]) -> Result<Vec<Prepared<'a>>> {
+    fn prepare(&self, attachments: &[NewAttachment]) -> Result<Vec<Hashed>> {
         attachments
             .iter()
             .map(|a| {
@@ -731,9 +999,8 @@ impl Store {
                         limit: self.options.max_attachment_bytes,
                     });
                 }
-                Ok(Prepared {
+                Ok(Hashed {
                     id: AttachmentId::new_random(),
-                    new: a,
                     sha256: hex(&Sha256::digest(&a.content)),
                 })
             })
@@ -939,115 +1206,48 @@ impl Store {
     /// Register a request: its number, row, history, notices, attachments and signature in one
     /// transaction. A submission whose idempotency key was seen returns the first request with
     /// `duplicate: true` and writes nothing.
+    ///
+    /// On SQLite the registration is handed to the store's registrar, which commits the
+    /// registrations waiting at the moment together (see [`crate::registrar`]); the answer comes
+    /// once the transaction holding it is committed.
     pub async fn create_request(&self, new: NewRequest) -> Result<Created> {
-        let prepared = self.prepare(&new.attachments)?;
+        let hashed = self.prepare(&new.attachments)?;
         let id = RequestId::new_random();
-        let at = micros(new.at);
-        let year = i64::from(new.at.with_timezone(&self.options.numbering_offset).year());
-        let recipient = new.recipient.to_string();
-        let status = status_word(new.status);
-        let deadline = new.deadline.map(micros);
+        match &self.registrar {
+            Some(registrar) => registrar.register(new, hashed, id).await,
+            None => self.register_alone(&new, &hashed, &id).await,
+        }
+    }
+
+    /// Register one request in a transaction of its own.
+    pub(crate) async fn register_alone(
+        &self,
+        new: &NewRequest,
+        hashed: &[Hashed],
+        id: &RequestId,
+    ) -> Result<Created> {
         in_tx!(self, |tx| {
-            if let Some(key) = &new.idempotency_key {
-                // Claim the key first: on PostgreSQL a concurrent submission with the same key
-                // waits here for this transaction, then finds the key taken.
-                let claimed = sqlx::query(
-                    "INSERT INTO idempotency (key, request_id, created_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (key) DO NOTHING",
-                )
-                .bind(key)
-                .bind(id.as_str())
-                .bind(at)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if claimed == 0 {
-                    let first: String =
-                        sqlx::query_scalar("SELECT request_id FROM idempotency WHERE key = $1")
-                            .bind(key)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                    let request = fetch_request!(&mut *tx, first.as_str())?;
-                    tx.rollback().await?;
-                    return Ok(Created {
-                        request,
-                        duplicate: true,
-                    });
-                }
-            }
-            let provider_id =
-                org_id_of_kind!(self, &mut *tx, &new.provider, OrgKind::Provider, "provider")?;
-            let csc_id = match &new.csc {
-                None => None,
-                Some(code) => Some(org_id_of_kind!(self, &mut *tx, code, OrgKind::Csc, "CSC")?),
-            };
-            let seq: i64 = sqlx::query_scalar(
-                "INSERT INTO registration_counters (provider_id, year, last) VALUES ($1, $2, 1) \
-                 ON CONFLICT (provider_id, year) \
-                 DO UPDATE SET last = registration_counters.last + 1 RETURNING last",
-            )
-            .bind(&provider_id)
-            .bind(year)
-            .fetch_one(&mut *tx)
-            .await?;
-            let number = format!("{}-{year}-{seq:06}", new.provider);
-            sqlx::query(
-                "INSERT INTO requests (id, number, provider_id, regulation, regulation_version, \
-                 channel, recipient, submitted_by, csc_id, status, state, deadline, created_at, \
-                 updated_at, revision) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1)",
-            )
-            .bind(id.as_str())
-            .bind(&number)
-            .bind(&provider_id)
-            .bind(&new.regulation)
-            .bind(i64::from(new.version))
-            .bind(new.channel.key())
-            .bind(&recipient)
-            .bind(new.submitted_by.as_ref().map(|u| u.as_str()))
-            .bind(csc_id.as_deref())
-            .bind(&status)
-            .bind(Json(&new.state))
-            .bind(deadline)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            write_extras!(
-                tx,
-                id.as_str(),
-                recipient.as_str(),
-                at,
-                1i64,
-                new.history,
-                new.notifications,
-                prepared,
-                new.signature.iter()
-            );
+            let mut created = register_all!(self, tx, &[(new, hashed, id)])?;
             tx.commit().await?;
-            Ok(Created {
-                request: Request {
-                    summary: RequestSummary {
-                        id,
-                        number,
-                        provider: OrgId(provider_id),
-                        provider_code: new.provider,
-                        regulation: new.regulation,
-                        version: new.version,
-                        channel: new.channel,
-                        recipient: new.recipient,
-                        submitted_by: new.submitted_by,
-                        csc: csc_id.map(OrgId),
-                        status: new.status,
-                        deadline,
-                        created_at: at,
-                        updated_at: at,
-                        revision: 1,
-                    },
-                    state: new.state,
-                },
-                duplicate: false,
-            })
+            Ok(created.remove(0))
         })
+    }
+
+    /// Register requests in one SQLite transaction, in order; the first failure fails them all
+    /// (and the transaction rolls back).
+    pub(crate) async fn register_together(
+        &self,
+        batch: &[Registering<'_>],
+    ) -> Result<Vec<Created>> {
+        let Pools::Sqlite { write, .. } = &*self.pools else {
+            return Err(StoreError::Invalid(
+                "registering together is for SQLite".into(),
+            ));
+        };
+        let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
+        let created = register_all!(self, tx, batch)?;
+        tx.commit().await?;
+        Ok(created)
     }
 
     pub async fn load_request(&self, id: &RequestId) -> Result<Request> {
@@ -1063,7 +1263,7 @@ impl Store {
         expected_revision: i64,
         update: RequestUpdate,
     ) -> Result<Request> {
-        let prepared = self.prepare(&update.attachments)?;
+        let hashed = self.prepare(&update.attachments)?;
         let at = micros(update.at);
         in_tx!(self, |tx| {
             // The conditional update takes the row's lock (PostgreSQL) before anything else, so
@@ -1101,17 +1301,17 @@ impl Store {
             .bind(id.as_str())
             .fetch_one(&mut *tx)
             .await?;
-            write_extras!(
-                tx,
-                id.as_str(),
-                recipient.as_str(),
+            let extras = Extras {
+                id: id.as_str(),
+                recipient: &recipient,
                 at,
-                last + 1,
-                update.history,
-                update.notifications,
-                prepared,
-                update.signatures.iter()
-            );
+                first_seq: last + 1,
+                history: &update.history,
+                notifications: &update.notifications,
+                attachments: joined(&hashed, &update.attachments),
+                signatures: update.signatures.iter().collect(),
+            };
+            write_extras!(tx, std::slice::from_ref(&extras));
             let request = fetch_request!(&mut *tx, id.as_str())?;
             tx.commit().await?;
             Ok(request)
@@ -1475,29 +1675,28 @@ mod tests {
     #[test]
     fn multi_row_placeholders() {
         assert_eq!(
-            insert_rows_sql("INSERT INTO t (a, b, c)", 2, 1, 2),
-            "INSERT INTO t (a, b, c) VALUES ($1, $2, $3), ($1, $4, $5)"
+            insert_rows_sql("INSERT INTO t (a, b)", 2, 2),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
         );
         assert_eq!(
-            insert_rows_sql("INSERT INTO t (a, b, c)", 1, 2, 1),
-            "INSERT INTO t (a, b, c) VALUES ($1, $2, $3)"
-        );
-        assert_eq!(
-            insert_rows_sql("INSERT INTO t (a)", 3, 0, 1),
+            insert_rows_sql("INSERT INTO t (a)", 3, 1),
             "INSERT INTO t (a) VALUES ($1), ($2), ($3)"
         );
-        // The widest statement stays under SQLite's smallest limit of 999 parameters.
-        let widest = insert_rows_sql("INSERT INTO t (x)", ROWS_PER_INSERT, 2, 7);
-        let last = 2 + 7 * ROWS_PER_INSERT;
-        assert!(widest.ends_with(&format!(
-            "($1, $2, ${}, ${}, ${}, ${}, ${}, ${}, ${last})",
-            last - 6,
-            last - 5,
-            last - 4,
-            last - 3,
-            last - 2,
-            last - 1
-        )));
+        // The widest statement, 64 requests of 15 columns, stays under SQLite's smallest limit
+        // of 999 parameters.
+        let widest = insert_rows_sql("INSERT INTO t (x)", SHAPES[0], 15);
+        let last = 15 * SHAPES[0];
+        assert!(widest.ends_with(&format!("${}, ${last})", last - 1)));
         assert!(last < 999);
+    }
+
+    #[test]
+    fn rows_go_in_four_shapes() {
+        let rows: Vec<usize> = (0..153).collect();
+        let pieces = shaped(&rows);
+        let sizes: Vec<usize> = pieces.iter().map(|p| p.len()).collect();
+        assert_eq!(sizes, [64, 64, 16, 4, 4, 1]);
+        assert_eq!(pieces.concat(), rows, "every row once, in order");
+        assert!(shaped::<u8>(&[]).is_empty());
     }
 }
