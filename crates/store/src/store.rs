@@ -551,7 +551,11 @@ macro_rules! write_extras {
             );
             let mut q = sqlx::query(&sql);
             for (id, seq, h) in piece {
-                q = q.bind(*id).bind(*seq).bind(micros(h.at)).bind(Json(&h.event));
+                q = q
+                    .bind(*id)
+                    .bind(*seq)
+                    .bind(micros(h.at))
+                    .bind(Json(&h.event));
             }
             q.execute(&mut *$tx).await?;
         }
@@ -737,11 +741,22 @@ macro_rules! register_all {
             if replay[i] {
                 continue;
             }
-            let provider_id =
-                org_id_of_kind!($self, &mut *$tx, &new.provider, OrgKind::Provider, "provider")?;
+            let provider_id = org_id_of_kind!(
+                $self,
+                &mut *$tx,
+                &new.provider,
+                OrgKind::Provider,
+                "provider"
+            )?;
             let csc_id = match &new.csc {
                 None => None,
-                Some(code) => Some(org_id_of_kind!($self, &mut *$tx, code, OrgKind::Csc, "CSC")?),
+                Some(code) => Some(org_id_of_kind!(
+                    $self,
+                    &mut *$tx,
+                    code,
+                    OrgKind::Csc,
+                    "CSC"
+                )?),
             };
             let year = i64::from(new.at.with_timezone(&$self.options.numbering_offset).year());
             fresh.push(Fresh {

@@ -183,7 +183,8 @@ both!(
         let tasks: Vec<_> = (0..240u16)
             .map(|i| {
                 let s = s.clone();
-                let mut new = new_request(if i % 40 == 7 { "NO-SUCH" } else { "PROV" }, iin(i), t0());
+                let mut new =
+                    new_request(if i % 40 == 7 { "NO-SUCH" } else { "PROV" }, iin(i), t0());
                 new.history.push(NewHistoryEntry {
                     at: t0() + Duration::seconds(1),
                     event: json!({ "event": "second", "of": i }),
@@ -216,7 +217,9 @@ both!(
             let c = result.unwrap();
             let r = &c.request.summary;
             if i % 10 == 3 {
-                let first = firsts_of_shared.entry(i / 60).or_insert_with(|| r.id.clone());
+                let first = firsts_of_shared
+                    .entry(i / 60)
+                    .or_insert_with(|| r.id.clone());
                 assert_eq!(&r.id, first, "{i}: one request per key");
                 if c.duplicate {
                     continue;
@@ -237,8 +240,7 @@ both!(
         // 240 less 6 for the unknown provider, less the replays: 24 sharers in 4 keys.
         assert_eq!(firsts_of_shared.len(), 4);
         let fresh = 240 - 6 - 24 + 4;
-        let expected: BTreeSet<String> =
-            (1..=fresh).map(|n| format!("PROV-2025-{n:06}")).collect();
+        let expected: BTreeSet<String> = (1..=fresh).map(|n| format!("PROV-2025-{n:06}")).collect();
         assert_eq!(numbers, expected, "gap-free, each once");
     }
 );
