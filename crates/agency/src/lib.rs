@@ -112,11 +112,13 @@ impl AgencyIs {
     }
 
     /// Register with the gateway: the door through which filings and outside acts arrive.
-    pub fn register(&self, gateway: &Gateway) {
-        gateway.register(
-            qyzmet_gateway::ParticipantId::new(AGENCY),
-            Arc::new(Door(self.clone())),
-        );
+    /// `key` is the agency IS's own system key: it signs what the IS sends.
+    pub fn register(
+        &self,
+        gateway: &Gateway,
+        key: qyzmet_gateway::SystemKey,
+    ) -> Result<(), qyzmet_gateway::GatewayError> {
+        gateway.register(key, Arc::new(Door(self.clone())))
     }
 }
 

@@ -61,6 +61,12 @@ impl VerifyingKey {
         Ok(ctx)
     }
 
+    /// Whether `signature` is valid for `message` hashed with SHA-256 (RSA PKCS#1 v1.5 or
+    /// ECDSA, as the key is): what a gateway checks on every message of a system.
+    pub fn verify_sha256(&self, message: &[u8], signature: &[u8]) -> Result<bool> {
+        self.verify_sha256_digest(&sha256(message), signature)
+    }
+
     /// Whether `signature` is valid for a message whose SHA-256 is `digest` (RSA PKCS#1 v1.5
     /// or ECDSA, as the key is). A malformed signature is simply not valid.
     fn verify_sha256_digest(&self, digest: &[u8; 32], signature: &[u8]) -> Result<bool> {

@@ -301,8 +301,67 @@ impl Nca {
     pub fn issue(&mut self, req: &IssueRequest, now: DateTime<Utc>) -> Result<IssuedKey> {
         self.refresh()?;
         req.holder.check().map_err(PkiError::Refused)?;
-        if req.not_before < self.issuing.cert.not_before()
-            || req.not_after > self.issuing.cert.not_after()
+        self.issue_with(
+            req.holder.subject(),
+            Usage::Holder {
+                role: req.holder.role,
+                purpose: req.purpose,
+            },
+            req.key_type,
+            (req.not_before, req.not_after),
+            (Some(req.holder.role), req.purpose),
+            now,
+        )
+    }
+
+    /// Issue an information system's key, the system profile: `CN` is the system's name in
+    /// the gateway's registry, `O` and `OU=BIN…` its owner; the legal entity's role and
+    /// client authentication as extended key usages; a signing key, for the messages it sends.
+    pub fn issue_system(
+        &mut self,
+        system: &str,
+        owner: &profile::Organisation,
+        key_type: KeyType,
+        validity: (DateTime<Utc>, DateTime<Utc>),
+        now: DateTime<Utc>,
+    ) -> Result<IssuedKey> {
+        self.refresh()?;
+        if system.trim().is_empty() || owner.name.trim().is_empty() {
+            return Err(PkiError::Refused(
+                "a system's certificate names the system and its owner".into(),
+            ));
+        }
+        let (not_before, not_after) = validity;
+        let subject = RdnSequence(vec![
+            profile::utf8(profile::CN, system.trim()),
+            profile::printable(profile::COUNTRY, "KZ"),
+            profile::utf8(profile::ORGANIZATION, owner.name.trim()),
+            profile::printable(profile::ORGANIZATIONAL_UNIT, &format!("BIN{}", owner.bin)),
+        ]);
+        let ekus = [Role::LegalEntity.oid(), profile::CLIENT_AUTH];
+        self.issue_with(
+            subject,
+            Usage::Custom {
+                purpose: KeyPurpose::Signing,
+                ekus: &ekus,
+            },
+            key_type,
+            (not_before, not_after),
+            (Some(Role::LegalEntity), KeyPurpose::Signing),
+            now,
+        )
+    }
+
+    fn issue_with(
+        &mut self,
+        subject: x509_cert::name::Name,
+        usage: Usage<'_>,
+        key_type: KeyType,
+        (not_before, not_after): (DateTime<Utc>, DateTime<Utc>),
+        (role, purpose): (Option<Role>, KeyPurpose),
+        now: DateTime<Utc>,
+    ) -> Result<IssuedKey> {
+        if not_before < self.issuing.cert.not_before() || not_after > self.issuing.cert.not_after()
         {
             return Err(PkiError::Refused(format!(
                 "the validity must lie within the issuing CA's ({} – {})",
@@ -310,17 +369,14 @@ impl Nca {
                 self.issuing.cert.not_after().format("%Y-%m-%d")
             )));
         }
-        let key = SigningKey::generate(req.key_type)?;
+        let key = SigningKey::generate(key_type)?;
         let cert = cert::build(
             CertificateRequest {
-                subject: req.holder.subject(),
+                subject,
                 public_key_der: key.public_key_der()?,
-                not_before: req.not_before,
-                not_after: req.not_after,
-                usage: Usage::Holder {
-                    role: req.holder.role,
-                    purpose: req.purpose,
-                },
+                not_before,
+                not_after,
+                usage,
                 urls: RevocationUrls {
                     crl: self.registry.urls.crl.clone(),
                     ocsp: self.registry.urls.ocsp.clone(),
@@ -334,8 +390,8 @@ impl Nca {
             subject: cert.subject_string(),
             iin: cert.iin(),
             bin: cert.bin(),
-            role: Some(req.holder.role),
-            purpose: Some(req.purpose),
+            role,
+            purpose: Some(purpose),
             not_before: cert.not_before(),
             not_after: cert.not_after(),
             issued_at: now,

@@ -10,6 +10,7 @@
 
 pub mod demo;
 pub mod registries;
+pub mod road;
 
 use axum::Router;
 use qyzmet_agency::AgencyIs;
@@ -20,6 +21,7 @@ use qyzmet_gateway::{Gateway, ParticipantId};
 use qyzmet_pki::Verifier;
 use qyzmet_store::Store;
 use registries::{RegistryHost, PARTICIPANTS};
+use road::Road;
 use std::sync::Arc;
 
 /// The largest request body the platform reads (a filing with its scans, base64).
@@ -58,8 +60,9 @@ impl Platform {
         registries: RegistryHost,
         verifier: Arc<Verifier>,
         fees: &[(String, u64)],
-    ) -> Platform {
-        let gateway = Gateway::new();
+        mut road: Road,
+    ) -> Result<Platform, String> {
+        let gateway = road.gateway.clone();
         let mut agency = AgencyIs::new(
             store.clone(),
             catalog.clone(),
@@ -70,10 +73,16 @@ impl Platform {
         for (service, rate) in fees {
             agency = agency.with_fee(service, *rate);
         }
-        agency.register(&gateway);
-        registries.register(&gateway);
-        gateway.register(ParticipantId::new(PORTAL), Arc::new(Asker));
-        gateway.register(ParticipantId::new(CSC), Arc::new(Asker));
+        let joined = |e: qyzmet_gateway::GatewayError| e.to_string();
+        agency
+            .register(&gateway, road.key(AGENCY)?)
+            .map_err(joined)?;
+        registries.register(&mut road)?;
+        for system in [PORTAL, CSC] {
+            gateway
+                .register(road.key(system)?, Arc::new(Asker))
+                .map_err(joined)?;
+        }
         let id = |name: &str| ParticipantId::new(name);
         // The routes of the regulations: the portal and the CSC file with the provider's IS
         // and act on their requests; the provider's IS asks every state database and outside
@@ -97,14 +106,14 @@ impl Platform {
             gateway.grant(&id(PORTAL), &id(&registry_participant(p)), QUERY);
         }
         gateway.grant(&id(CSC), &id(&registry_participant(P::GbdFl)), QUERY);
-        Platform {
+        Ok(Platform {
             store,
             gateway,
             agency,
             catalog,
             calendar,
             registries,
-        }
+        })
     }
 
     /// Every participant's HTTP API on one router, errors in the person's language.
@@ -128,6 +137,7 @@ impl Platform {
             .merge(cabinet)
             .merge(csc)
             .merge(qyzmet_agency::api::router(self.agency.clone()))
+            .merge(qyzmet_gateway::http::router(self.gateway.clone()))
             .layer(axum::middleware::from_fn(qyzmet_api::localize))
             .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
     }

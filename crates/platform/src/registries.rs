@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 use qyzmet_core::regulation::Participant;
 use qyzmet_gateway::services::registry_participant;
-use qyzmet_gateway::{Endpoint, Envelope, Gateway, ParticipantId};
+use qyzmet_gateway::{Endpoint, Envelope};
 use qyzmet_registries::{Registries, RegistryRequest};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -66,17 +66,21 @@ impl RegistryHost {
             .map_err(|e| format!("{}: {e}", file.display()))
     }
 
-    /// Put every registry's door on the gateway.
-    pub fn register(&self, gateway: &Gateway) {
+    /// Put every registry's door on the gateway, each with its own key.
+    pub fn register(&self, road: &mut crate::road::Road) -> Result<(), String> {
         for p in PARTICIPANTS {
-            gateway.register(
-                ParticipantId::new(registry_participant(p)),
-                Arc::new(Door {
-                    host: self.clone(),
-                    participant: p,
-                }),
-            );
+            let key = road.key(&registry_participant(p))?;
+            road.gateway
+                .register(
+                    key,
+                    Arc::new(Door {
+                        host: self.clone(),
+                        participant: p,
+                    }),
+                )
+                .map_err(|e| e.to_string())?;
         }
+        Ok(())
     }
 }
 

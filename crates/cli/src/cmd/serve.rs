@@ -117,14 +117,22 @@ pub fn run(args: ServeArgs) -> ExitCode {
         let catalog = Arc::new(catalog);
         let years: Vec<i32> = calendar.years().collect();
         let fees = demo::fees(&catalog);
-        let platform = Platform::assemble(
+        let road = match qyzmet_platform::road::Road::open(&mut nca, &args.data) {
+            Ok(r) => r,
+            Err(e) => return fail("the gateway", e),
+        };
+        let platform = match Platform::assemble(
             store.clone(),
             catalog.clone(),
             Arc::new(calendar),
             registries.clone(),
             verifier,
             &fees,
-        );
+            road,
+        ) {
+            Ok(p) => p,
+            Err(e) => return fail("the participants", e),
+        };
         let seeded = match demo::seeded(&store).await {
             Ok(s) => s,
             Err(e) => return fail("the database", e),
@@ -206,6 +214,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
         println!("  service catalogue: http://{addr}/api/services");
         println!("  API description:   http://{addr}/api/openapi.json");
         println!("  health:            http://{addr}/health");
+        println!(
+            "  gateway:           http://{addr}/gateway/health, /gateway/participants, /gateway/metrics; log in {}",
+            platform.gateway.log().dir().display()
+        );
         println!("Press Ctrl-C to stop.");
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

@@ -86,6 +86,7 @@ pub fn start(database: Option<String>) -> Server {
             qyzmet_core::calendar::WorkingCalendar::from_sources(&sources("calendar")).unwrap(),
         );
         let fees = demo::fees(&catalog);
+        let road = qyzmet_platform::road::Road::open(&mut nca, &data).unwrap();
         let platform = Platform::assemble(
             store.clone(),
             catalog.clone(),
@@ -93,7 +94,9 @@ pub fn start(database: Option<String>) -> Server {
             registries.clone(),
             verifier,
             &fees,
-        );
+            road,
+        )
+        .unwrap();
         let world = registries.with(|r| r.clone());
         let report = demo::seed(
             &store,
