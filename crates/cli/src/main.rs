@@ -49,6 +49,11 @@ enum Command {
     Sign(cmd::signature::SignArgs),
     /// Verify a CMS signature and print the validation report (exit 0 only when it passed).
     Verify(cmd::signature::VerifyArgs),
+    /// The gateway (ШЭП): offline checks of its message log.
+    Gateway {
+        #[command(subcommand)]
+        command: cmd::gateway::GatewayCommand,
+    },
     /// Start the platform: load and check the regulations and the calendar, and say what runs.
     Serve(cmd::serve::ServeArgs),
 }
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
         Command::Pki { dir, command } => cmd::pki::run(&dir, command),
         Command::Sign(args) => cmd::signature::sign(args),
         Command::Verify(args) => cmd::signature::verify(args),
+        Command::Gateway { command } => cmd::gateway::run(command),
         Command::Serve(args) => cmd::serve::run(args),
     }
 }

@@ -189,4 +189,47 @@ fn an_acknowledged_request_survives_kill_9() {
     assert_eq!(again, 200, "{replay}");
     assert_eq!(replay["duplicate"], true);
     assert_eq!(replay["number"], number.as_str());
+
+    // The gateway's log of both runs, killed twice, is whole: the filing and its answer,
+    // signed, chained, the first run's tail sealed by the second on its start.
+    let verify = || {
+        Command::new(env!("CARGO_BIN_EXE_qyzmet"))
+            .args(["gateway", "verify-log"])
+            .arg(data.join("gateway-log"))
+            .arg("--trust")
+            .arg(data.join("nca/issuing.crt"))
+            .output()
+            .unwrap()
+    };
+    let o = verify();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.starts_with("sound:"), "{out}");
+    let messages: u64 = out
+        .split(" messages")
+        .next()
+        .and_then(|h| h.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        messages >= 4,
+        "two filings and their answers at least: {out}"
+    );
+    // One byte changed in the middle of the log is found and named.
+    let segment = std::fs::read_dir(data.join("gateway-log"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    let mut bytes = std::fs::read(&segment).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    std::fs::write(&segment, bytes).unwrap();
+    let o = verify();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.starts_with("tampered:") && out.contains("record"),
+        "{out}"
+    );
 }

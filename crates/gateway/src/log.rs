@@ -176,7 +176,10 @@ impl MessageLog {
     /// Open (or start) the log in `config.dir`, sealing with `sealer`. An interrupted last
     /// write (a record cut short by a crash) is cut off; an altered record refuses the open.
     pub fn open(config: LogConfig, sealer: Arc<SystemKey>) -> Result<MessageLog, String> {
-        let writer = Writer::open(config.clone(), sealer)?;
+        let mut writer = Writer::open(config.clone(), sealer)?;
+        if writer.unsealed > 0 {
+            writer.seal()?;
+        }
         let records = Arc::new(AtomicU64::new(writer.seq));
         let (tx, rx) = mpsc::channel();
         let counter = records.clone();
@@ -277,6 +280,7 @@ impl Writer {
                 existing.pop();
             }
         }
+        let mut unsealed = 0;
         let (path, seq, last, size) = match existing.last() {
             None => (config.dir.join(segment_name(1)), 0, ZERO, 0),
             Some(path) => {
@@ -288,6 +292,10 @@ impl Writer {
                 if tail.good_len < tail.file_len {
                     // A record cut short by a crash: it was never answered for.
                     file.set_len(tail.good_len).map_err(|e| io(path, e))?;
+                }
+                if tail.last_kind.is_some_and(|k| k != RecordKind::Seal) {
+                    // The run before ended without sealing (killed): seal its tail first.
+                    unsealed = 1;
                 }
                 let (seq, last) = match tail.last {
                     Some((seq, hash)) => (seq, hash),
@@ -308,7 +316,7 @@ impl Writer {
             size,
             seq,
             last,
-            unsealed: 0,
+            unsealed,
             last_seal: Instant::now(),
             buf: Vec::with_capacity(1 << 16),
         })
@@ -483,6 +491,7 @@ struct Tail {
     start_seq: u64,
     start_prev: [u8; 32],
     last: Option<(u64, [u8; 32])>,
+    last_kind: Option<RecordKind>,
     good_len: u64,
     file_len: u64,
 }
@@ -505,6 +514,7 @@ fn read_tail(path: &Path) -> Result<Tail, String> {
         start_seq,
         start_prev: ZERO,
         last: None,
+        last_kind: None,
         good_len: 0,
         file_len,
     };
@@ -531,6 +541,7 @@ fn read_tail(path: &Path) -> Result<Tail, String> {
                     tail.start_prev = r.prev;
                 }
                 tail.last = Some((r.seq, r.hash));
+                tail.last_kind = Some(r.kind);
                 tail.good_len = reader.offset;
             }
             Ok(None) | Err(ReadError::Cut) => return Ok(tail),
@@ -648,6 +659,9 @@ pub struct LogReport {
     pub unsealed: u64,
     /// The first segment continues a chain whose start was archived.
     pub continues_archived: bool,
+    /// The last segment ends inside a record: a write in progress, or a crash during one
+    /// (the gateway cuts it off when it starts again).
+    pub torn_tail: bool,
 }
 
 /// The first thing wrong in a log.
@@ -704,8 +718,16 @@ pub fn verify(dir: &Path, trusted: &[Cert]) -> Result<LogReport, Tampered> {
             let r = match reader.next_record() {
                 Ok(Some(r)) => r,
                 Ok(None) => break,
+                Err(ReadError::Cut) if Some(segment) == list.last() => {
+                    report.torn_tail = true;
+                    break;
+                }
                 Err(ReadError::Cut) => {
-                    return Err(fault(offset, None, "the file ends inside a record".into()))
+                    return Err(fault(
+                        offset,
+                        None,
+                        "the segment ends inside a record".into(),
+                    ))
                 }
                 Err(ReadError::Bad(e)) => return Err(fault(offset, None, e)),
             };

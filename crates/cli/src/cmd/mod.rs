@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod calendar;
+pub mod gateway;
 pub mod id;
 pub mod pki;
 pub mod regulations;
