@@ -13,6 +13,8 @@
 //! | `GET  /api/agency/requests/{id}/result` | staff | the result document to sign |
 //! | `POST /api/agency/requests/{id}/sign-result` | signer | the result signed with the signer's own key |
 //! | `GET  /api/sla` | monitor, head | SLA per service and provider |
+//! | `GET  /api/gateway/stopped` | administrator | notices whose delivery stopped |
+//! | `POST /api/gateway/stopped/{id}/resend` | administrator | put one back on its way |
 
 use crate::drive::state_of;
 use crate::{local, AgencyIs};
@@ -61,6 +63,11 @@ pub fn router(agency: AgencyIs) -> Router {
         .route("/api/agency/requests/{id}/result", get(result_draft))
         .route("/api/agency/requests/{id}/sign-result", post(sign_result))
         .route("/api/sla", get(crate::sweep::sla))
+        .route("/api/gateway/stopped", get(crate::outbox::stopped))
+        .route(
+            "/api/gateway/stopped/{id}/resend",
+            post(crate::outbox::resend),
+        )
         .with_state(agency)
 }
 

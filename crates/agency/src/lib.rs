@@ -16,6 +16,7 @@ pub mod api;
 mod drive;
 mod files;
 mod filing;
+pub mod outbox;
 mod outside;
 pub mod result;
 mod sweep;

@@ -10,6 +10,7 @@
 
 mod body;
 mod error;
+pub mod inbox;
 mod lang;
 pub mod openapi;
 pub mod requests;

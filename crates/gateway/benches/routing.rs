@@ -33,7 +33,13 @@ fn key(nca: &mut Nca, name: &str) -> SystemKey {
         name: "bench".into(),
     };
     let k = nca
-        .issue_system(name, &owner, KeyType::EcdsaP256, (now - Duration::hours(1), now + Duration::days(1)), now)
+        .issue_system(
+            name,
+            &owner,
+            KeyType::EcdsaP256,
+            (now - Duration::hours(1), now + Duration::days(1)),
+            now,
+        )
         .unwrap();
     SystemKey::new(ParticipantId::new(name), k.key, k.cert).unwrap()
 }
@@ -48,14 +54,33 @@ fn body(i: usize) -> serde_json::Value {
 }
 
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("gateway-bench").join(uuid::Uuid::new_v4().simple().to_string());
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("gateway-bench")
+        .join(uuid::Uuid::new_v4().simple().to_string());
     std::fs::create_dir_all(&dir).unwrap();
-    let mut nca = Nca::init(&dir.join("nca"), KeyType::EcdsaP256, NcaUrls::default(), Utc::now() - Duration::days(1)).unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let gw = Gateway::open(GatewayConfig::new(key(&mut nca, "gateway"), vec![nca.issuing().cert.clone()], LogConfig::new(dir.join("log")))).unwrap();
+    let mut nca = Nca::init(
+        &dir.join("nca"),
+        KeyType::EcdsaP256,
+        NcaUrls::default(),
+        Utc::now() - Duration::days(1),
+    )
+    .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let gw = Gateway::open(GatewayConfig::new(
+        key(&mut nca, "gateway"),
+        vec![nca.issuing().cert.clone()],
+        LogConfig::new(dir.join("log")),
+    ))
+    .unwrap();
     let (a, b) = (ParticipantId::new("agency"), ParticipantId::new("gbd-fl"));
-    gw.register(key(&mut nca, "agency"), Arc::new(Echo)).unwrap();
-    gw.register(key(&mut nca, "gbd-fl"), Arc::new(Echo)).unwrap();
+    gw.register(key(&mut nca, "agency"), Arc::new(Echo))
+        .unwrap();
+    gw.register(key(&mut nca, "gbd-fl"), Arc::new(Echo))
+        .unwrap();
     gw.grant(&a, &b, "query");
 
     let clients = 64;
@@ -147,7 +172,15 @@ fn main() {
         percentile(&lat, 0.99).as_secs_f64() * 1e3,
         lat.last().unwrap().as_secs_f64() * 1e3,
     );
-    let size: u64 = qyzmet_gateway::log::segments(&dir.join("log")).unwrap().iter().map(|s| std::fs::metadata(s).unwrap().len()).sum();
+    let size: u64 = qyzmet_gateway::log::segments(&dir.join("log"))
+        .unwrap()
+        .iter()
+        .map(|s| std::fs::metadata(s).unwrap().len())
+        .sum();
     let records = gw.log().last_seq();
-    println!("log: {records} records in {:.1} MiB, {:.0} bytes per message", size as f64 / 1048576.0, size as f64 / records as f64);
+    println!(
+        "log: {records} records in {:.1} MiB, {:.0} bytes per message",
+        size as f64 / 1048576.0,
+        size as f64 / records as f64
+    );
 }

@@ -437,9 +437,16 @@ impl Gateway {
                 });
             }
         }
+        // A request is taken once by its id. A notice may come again under its id — the
+        // sender retries what it does not know arrived — and its receiver takes it once; what
+        // the gateway refuses is the same signed message brought twice.
+        let key = match m.kind {
+            MessageKind::Request | MessageKind::Response => m.message_id.clone(),
+            MessageKind::Notification | MessageKind::Update => sealed.hash_hex(),
+        };
         self.inner
             .seen
-            .take(&m.message_id, m.message_date, now)
+            .take(&key, m.message_date, now)
             .map_err(|s| match s {
                 Stale::Replayed => GatewayError::Replayed(m.message_id.clone()),
                 Stale::OutOfWindow => GatewayError::OutOfWindow(m.message_id.clone()),

@@ -5,6 +5,8 @@
 //! |---|---|---|
 //! | `agency` (ИС МИО) | [`FILE`] | [`Filing`] → [`FilingAnswer`] |
 //! | `agency` | [`ACT`] | [`ActRequest`] → [`ActAnswer`] |
+//! | `portal` | [`PORTAL_NOTICE`] | [`Notice`] (a notification) |
+//! | `csc` | [`CSC_NOTICE`] | [`Notice`] (a notification) |
 //! | a registry (`gbd-fl`, `payment-gateway`, …) | [`QUERY`] | its `RegistryRequest` → `RegistryResponse` (crate `qyzmet-registries`) |
 
 use qyzmet_core::regulation::{ChannelKind, Check, Operation};
@@ -25,6 +27,23 @@ pub const FILE: &str = "agency.file";
 pub const ACT: &str = "agency.act";
 /// Ask a state database or outside system.
 pub const QUERY: &str = "query";
+/// A notice for a recipient's cabinet on the portal.
+pub const PORTAL_NOTICE: &str = "portal.notice";
+/// A notice for a CSC (a request it filed changed).
+pub const CSC_NOTICE: &str = "csc.notice";
+
+/// A status notice, as the provider's IS sends it to the system that shows it. It travels
+/// under the same message id on every attempt, so that the receiver takes it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub notice_id: i64,
+    pub request_id: Option<String>,
+    pub number: Option<String>,
+    /// The recipient's IIN/BIN (portal) or the CSC's code.
+    pub to: String,
+    pub status: Option<qyzmet_core::regulation::Status>,
+    pub text: Text,
+}
 
 /// A file attached to a filing; `key` is the form field (for `file` fields) or the
 /// regulation's attachment code it answers.

@@ -16,7 +16,9 @@ use axum::Router;
 use qyzmet_agency::AgencyIs;
 use qyzmet_core::calendar::WorkingCalendar;
 use qyzmet_core::regulation::Catalog;
-use qyzmet_gateway::services::{registry_participant, ACT, AGENCY, CSC, FILE, PORTAL, QUERY};
+use qyzmet_gateway::services::{
+    registry_participant, ACT, AGENCY, CSC, CSC_NOTICE, FILE, PORTAL, PORTAL_NOTICE, QUERY,
+};
 use qyzmet_gateway::{Gateway, ParticipantId};
 use qyzmet_pki::Verifier;
 use qyzmet_store::Store;
@@ -36,20 +38,6 @@ pub struct Platform {
     pub catalog: Arc<Catalog>,
     pub calendar: Arc<WorkingCalendar>,
     pub registries: RegistryHost,
-}
-
-/// The portal's and the CSC's own doors: they ask, nobody calls them yet (status notices
-/// reach their people with the request's own transaction; see ARCHITECTURE.md).
-struct Asker;
-
-#[async_trait::async_trait]
-impl qyzmet_gateway::Endpoint for Asker {
-    async fn receive(
-        &self,
-        message: qyzmet_gateway::Envelope,
-    ) -> Result<Option<qyzmet_gateway::Envelope>, String> {
-        Err(format!("offers no service `{}`", message.service_id))
-    }
 }
 
 impl Platform {
@@ -78,10 +66,17 @@ impl Platform {
             .register(&gateway, road.key(AGENCY)?)
             .map_err(joined)?;
         registries.register(&mut road)?;
-        for system in [PORTAL, CSC] {
+        // The portal's and the CSC's doors take the notices the provider's IS sends them.
+        for (system, service) in [(PORTAL, PORTAL_NOTICE), (CSC, CSC_NOTICE)] {
+            let inbox = qyzmet_api::inbox::NoticeInbox::new(store.clone(), service);
             gateway
-                .register(road.key(system)?, Arc::new(Asker))
+                .register(road.key(system)?, Arc::new(inbox))
                 .map_err(joined)?;
+            gateway.grant(
+                &ParticipantId::new(AGENCY),
+                &ParticipantId::new(system),
+                service,
+            );
         }
         let id = |name: &str| ParticipantId::new(name);
         // The routes of the regulations: the portal and the CSC file with the provider's IS

@@ -239,6 +239,38 @@ pub struct NewNotification {
     pub text: Text,
 }
 
+/// Where an outgoing notice is addressed, as the outbox relay reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeAddress {
+    /// The cabinet of the recipient with this IIN/BIN.
+    Recipient(String),
+    User(UserId),
+    Organisation {
+        id: OrgId,
+        code: String,
+        kind: OrgKind,
+    },
+}
+
+/// A notice in the outbox: written with the change it announces, delivered through the
+/// gateway at least once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingNotice {
+    pub id: i64,
+    /// The gateway message id it travels under, on every attempt.
+    pub message_id: String,
+    pub request: Option<RequestId>,
+    pub number: Option<String>,
+    pub to: NoticeAddress,
+    pub status: Option<Status>,
+    pub text: Text,
+    pub created_at: DateTime<Utc>,
+    pub attempts: i64,
+    /// `on_delivery`, `not_delivered`, `delivered`, `delivery_stopped`.
+    pub delivery: String,
+    pub last_error: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
     pub id: i64,

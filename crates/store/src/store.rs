@@ -133,6 +133,9 @@ macro_rules! in_tx {
     };
 }
 
+/// The outbox of notices and the inbox of received messages (written after the macros it uses).
+mod outbox;
+
 macro_rules! summary_columns {
     () => {
         "r.id, r.number, r.provider_id, o.code AS provider_code, r.regulation, \
@@ -566,9 +569,9 @@ macro_rules! write_extras {
         for piece in shaped(&notices) {
             let sql = insert_rows_sql(
                 "INSERT INTO notifications (request_id, created_at, recipient, user_id, \
-                 organisation_id, status, text_kk, text_ru, text_en)",
+                 organisation_id, status, text_kk, text_ru, text_en, message_id)",
                 piece.len(),
-                9,
+                10,
             );
             let mut q = sqlx::query(&sql);
             for (e, n) in piece {
@@ -586,7 +589,8 @@ macro_rules! write_extras {
                     .bind(n.status.map(status_word))
                     .bind(&n.text.kk)
                     .bind(&n.text.ru)
-                    .bind(&n.text.en);
+                    .bind(&n.text.en)
+                    .bind(uuid::Uuid::now_v7().to_string());
             }
             q.execute(&mut *$tx).await?;
         }

@@ -167,6 +167,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
         }
         let nca = qyzmet_pki::http::NcaService::new(nca, qyzmet_pki::http::Freshness::default());
         let app = platform.router().merge(qyzmet_pki::http::router(nca));
+        let _relay = platform
+            .agency
+            .spawn_relay(qyzmet_agency::outbox::OutboxConfig::default());
         let _sweeper = platform
             .agency
             .spawn_sweeper(std::time::Duration::from_secs(args.sweep_seconds.max(1)));

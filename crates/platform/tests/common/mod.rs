@@ -49,8 +49,26 @@ pub fn catalog() -> Catalog {
     catalog
 }
 
+/// How tests run the outbox relay: retries in milliseconds rather than seconds.
+pub fn quick_relay() -> qyzmet_agency::outbox::OutboxConfig {
+    qyzmet_agency::outbox::OutboxConfig {
+        poll: std::time::Duration::from_millis(10),
+        first_retry: chrono::Duration::milliseconds(20),
+        max_retry: chrono::Duration::milliseconds(200),
+        ..Default::default()
+    }
+}
+
 /// Start a platform on a fresh data folder and database (`database`: None for SQLite there).
 pub fn start(database: Option<String>) -> Server {
+    start_with(database, Some(quick_relay()))
+}
+
+/// [`start`], with the outbox relay as given (None: none runs; a test drives it).
+pub fn start_with(
+    database: Option<String>,
+    relay: Option<qyzmet_agency::outbox::OutboxConfig>,
+) -> Server {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -112,6 +130,9 @@ pub fn start(database: Option<String>) -> Server {
         let app = platform
             .router()
             .merge(qyzmet_pki::http::router(nca.clone()));
+        if let Some(config) = relay {
+            platform.agency.spawn_relay(config);
+        }
         tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });

@@ -1,0 +1,216 @@
+//! The outbox of notices and the receivers' inbox. A notice row is written in the transaction
+//! of the change it announces; the relay reads those due, in order per request, and records
+//! each attempt; the system that receives a message takes its id into the inbox once.
+
+use super::{parse_status, parse_word, Pools, Store};
+use crate::error::StoreError;
+use crate::model::*;
+use chrono::{DateTime, Utc};
+use qyzmet_core::Text;
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(sqlx::FromRow)]
+struct OutgoingRow {
+    id: i64,
+    message_id: String,
+    request_id: Option<String>,
+    number: Option<String>,
+    recipient: Option<String>,
+    user_id: Option<String>,
+    organisation_id: Option<String>,
+    org_code: Option<String>,
+    org_kind: Option<String>,
+    status: Option<String>,
+    text_kk: String,
+    text_ru: String,
+    text_en: String,
+    created_at: DateTime<Utc>,
+    attempts: i64,
+    delivery: String,
+    last_error: Option<String>,
+}
+
+impl OutgoingRow {
+    fn into_notice(self) -> Result<OutgoingNotice> {
+        let to = match (self.recipient, self.user_id, self.organisation_id) {
+            (Some(r), _, _) => NoticeAddress::Recipient(r),
+            (_, Some(u), _) => NoticeAddress::User(UserId(u)),
+            (_, _, Some(o)) => NoticeAddress::Organisation {
+                id: OrgId(o),
+                code: self.org_code.unwrap_or_default(),
+                kind: parse_word(
+                    self.org_kind.as_deref().unwrap_or_default(),
+                    OrgKind::from_word,
+                    "organisation kind",
+                )?,
+            },
+            _ => return Err(StoreError::Corrupt("a notice with no addressee".into())),
+        };
+        Ok(OutgoingNotice {
+            id: self.id,
+            message_id: self.message_id,
+            request: self.request_id.map(RequestId),
+            number: self.number,
+            to,
+            status: self.status.as_deref().map(parse_status).transpose()?,
+            text: Text::new(self.text_kk, self.text_ru, self.text_en),
+            created_at: self.created_at,
+            attempts: self.attempts,
+            delivery: self.delivery,
+            last_error: self.last_error,
+        })
+    }
+}
+
+const SELECT_OUTGOING: &str = "SELECT n.id, n.message_id, n.request_id, r.number, n.recipient, \
+     n.user_id, n.organisation_id, o.code AS org_code, o.kind AS org_kind, n.status, n.text_kk, \
+     n.text_ru, n.text_en, n.created_at, n.attempts, n.delivery, n.last_error \
+     FROM notifications n LEFT JOIN requests r ON r.id = n.request_id \
+     LEFT JOIN organisations o ON o.id = n.organisation_id";
+
+impl Store {
+    /// The notices due for delivery at `now`, oldest first, at most `limit`. A notice whose
+    /// request has an earlier one still on its way waits for it: notices of one request
+    /// arrive in the order they were written.
+    pub async fn notices_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<OutgoingNotice>> {
+        let sql = format!(
+            "{SELECT_OUTGOING} WHERE n.delivery IN ('on_delivery', 'not_delivered') \
+             AND (n.next_attempt_at IS NULL OR n.next_attempt_at <= $1) \
+             AND NOT EXISTS (SELECT 1 FROM notifications e WHERE e.request_id = n.request_id \
+             AND e.id < n.id AND e.delivery IN ('on_delivery', 'not_delivered')) \
+             ORDER BY n.id LIMIT $2"
+        );
+        let rows = on_read!(self, |p| {
+            sqlx::query_as::<_, OutgoingRow>(&sql)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+        });
+        rows.into_iter().map(OutgoingRow::into_notice).collect()
+    }
+
+    /// The notices whose delivery stopped: kept for an administrator to see and resend.
+    pub async fn notices_stopped(&self) -> Result<Vec<OutgoingNotice>> {
+        let sql = format!("{SELECT_OUTGOING} WHERE n.delivery = 'delivery_stopped' ORDER BY n.id");
+        let rows = on_read!(self, |p| sqlx::query_as::<_, OutgoingRow>(&sql)
+            .fetch_all(p)
+            .await?);
+        rows.into_iter().map(OutgoingRow::into_notice).collect()
+    }
+
+    /// A notice by id, whatever its delivery.
+    pub async fn outgoing_notice(&self, id: i64) -> Result<OutgoingNotice> {
+        let sql = format!("{SELECT_OUTGOING} WHERE n.id = $1");
+        let row = on_read!(self, |p| sqlx::query_as::<_, OutgoingRow>(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await?);
+        row.ok_or_else(|| StoreError::not_found("notification", id))?
+            .into_notice()
+    }
+
+    /// Record that the notices `ids` were delivered at `at`.
+    pub async fn notices_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        in_tx!(self, |tx| {
+            for chunk in ids.chunks(256) {
+                let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+                let sql = format!(
+                    "UPDATE notifications SET delivery = 'delivered', delivered_at = $1, \
+                     attempts = attempts + 1, last_error = NULL WHERE id IN ({})",
+                    list.join(", ")
+                );
+                let mut q = sqlx::query(&sql).bind(at);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Record a failed attempt: retried at `retry_at`, or, without one, delivery stopped.
+    pub async fn notice_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        let state = if retry_at.is_some() {
+            "not_delivered"
+        } else {
+            "delivery_stopped"
+        };
+        in_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE notifications SET delivery = $1, attempts = attempts + 1, \
+                 last_error = $2, next_attempt_at = $3 WHERE id = $4",
+            )
+            .bind(state)
+            .bind(error)
+            .bind(retry_at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Put a stopped notice back on its way (an administrator resends it).
+    pub async fn resend_notice(&self, id: i64) -> Result<()> {
+        let affected = in_tx!(self, |tx| {
+            let r = sqlx::query(
+                "UPDATE notifications SET delivery = 'on_delivery', next_attempt_at = NULL \
+                 WHERE id = $1 AND delivery = 'delivery_stopped'",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            r.rows_affected()
+        });
+        if affected == 0 {
+            return Err(StoreError::not_found("stopped notification", id));
+        }
+        Ok(())
+    }
+
+    /// Take a received message's id into the inbox: `true` the first time, `false` for a
+    /// message taken before (a redelivery), which must then take no effect.
+    pub async fn take_into_inbox(
+        &self,
+        message_id: &str,
+        sender: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let affected = in_tx!(self, |tx| {
+            let r = sqlx::query(
+                "INSERT INTO inbox (message_id, sender, received_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (message_id) DO NOTHING",
+            )
+            .bind(message_id)
+            .bind(sender)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            r.rows_affected()
+        });
+        Ok(affected == 1)
+    }
+
+    /// How many messages the inbox holds (for tests and operations).
+    pub async fn inbox_len(&self) -> Result<i64> {
+        let n: i64 = on_read!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM inbox")
+            .fetch_one(p)
+            .await?);
+        Ok(n)
+    }
+}
