@@ -1128,3 +1128,122 @@ async fn throughput_sqlite() {
     );
     db.drop().await;
 }
+
+both!(
+    notices_leave_in_order_and_are_taken_once,
+    |ctx: Ctx| async move {
+        let s = &ctx.store;
+        org(s, "PROV", OrgKind::Provider).await;
+        let csc = org(s, "CSC", OrgKind::Csc).await;
+        let a = s
+            .create_request(new_request("PROV", iin(1), t0()))
+            .await
+            .unwrap()
+            .request
+            .summary;
+        let mut u = update(t0() + Duration::hours(1), Status::Completed, &["done"]);
+        u.notifications = vec![
+            NewNotification {
+                to: NotifyTo::Recipient,
+                status: Some(Status::Completed),
+                text: text("completed"),
+            },
+            NewNotification {
+                to: NotifyTo::Organisation(csc.id.clone()),
+                status: None,
+                text: text("for the csc"),
+            },
+        ];
+        s.update_request(&a.id, 1, u).await.unwrap();
+        let b = s
+            .create_request(new_request("PROV", iin(2), t0()))
+            .await
+            .unwrap()
+            .request
+            .summary;
+        let now = Utc::now();
+        let ids = |v: &[OutgoingNotice]| {
+            v.iter()
+                .map(|n| (n.request.clone().unwrap(), n.text.en.clone()))
+                .collect::<Vec<_>>()
+        };
+        let due = s.notices_due(now, 100).await.unwrap();
+        // One at a time per request: a's later notices wait behind its first.
+        assert_eq!(
+            ids(&due),
+            [
+                (a.id.clone(), "received (en)".into()),
+                (b.id.clone(), "received (en)".into())
+            ]
+        );
+        let (a1, b1) = (due[0].clone(), due[1].clone());
+        assert_eq!(a1.to, NoticeAddress::Recipient(iin(1).to_string()));
+        assert_eq!(a1.number.as_deref(), Some(a.number.as_str()));
+        assert!(!a1.message_id.is_empty() && a1.message_id != b1.message_id);
+
+        // A failure puts it off; what comes after it in its request still waits.
+        s.notice_failed(
+            a1.id,
+            "the portal is down",
+            Some(now + Duration::minutes(1)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            ids(&s.notices_due(now, 100).await.unwrap()),
+            [(b.id.clone(), "received (en)".into())]
+        );
+        let later = now + Duration::minutes(2);
+        let again = s.notices_due(later, 100).await.unwrap();
+        assert_eq!(
+            (again[0].id, again[0].attempts, again[0].delivery.as_str()),
+            (a1.id, 1, "not_delivered")
+        );
+        assert_eq!(
+            again[0].message_id, a1.message_id,
+            "the same message id on every attempt"
+        );
+
+        s.notices_delivered(&[a1.id, b1.id], later).await.unwrap();
+        let due = s.notices_due(later, 100).await.unwrap();
+        assert_eq!(ids(&due), [(a.id.clone(), "completed (en)".into())]);
+        let a2 = due[0].clone();
+
+        // Stopped: kept for an administrator, and no longer holding the request's next notice.
+        s.notice_failed(a2.id, "gone for good", None).await.unwrap();
+        let due = s.notices_due(later, 100).await.unwrap();
+        assert_eq!(ids(&due), [(a.id.clone(), "for the csc (en)".into())]);
+        assert!(
+            matches!(&due[0].to, NoticeAddress::Organisation { code, kind: OrgKind::Csc, .. } if code == "CSC")
+        );
+        let stopped = s.notices_stopped().await.unwrap();
+        assert_eq!(stopped.len(), 1);
+        assert_eq!(
+            (stopped[0].id, stopped[0].last_error.as_deref()),
+            (a2.id, Some("gone for good"))
+        );
+        s.resend_notice(a2.id).await.unwrap();
+        assert!(s.notices_stopped().await.unwrap().is_empty());
+        assert_eq!(s.notices_due(later, 100).await.unwrap()[0].id, a2.id);
+        let e = s.resend_notice(a1.id).await.unwrap_err();
+        assert!(
+            matches!(e, StoreError::NotFound { .. }),
+            "a delivered notice is not resent"
+        );
+
+        // The receiver's inbox takes each message id once.
+        assert!(s
+            .take_into_inbox(&a1.message_id, "agency", now)
+            .await
+            .unwrap());
+        assert!(!s
+            .take_into_inbox(&a1.message_id, "agency", now)
+            .await
+            .unwrap());
+        assert!(s
+            .take_into_inbox(&b1.message_id, "agency", now)
+            .await
+            .unwrap());
+        assert_eq!(s.inbox_len().await.unwrap(), 2);
+    }
+);

@@ -4,7 +4,7 @@
 -- when delivery stops. The receiving system takes each message id once (`inbox`).
 ALTER TABLE notifications ADD COLUMN message_id text;
 ALTER TABLE notifications ADD COLUMN delivery text NOT NULL DEFAULT 'on_delivery';
-ALTER TABLE notifications ADD COLUMN attempts integer NOT NULL DEFAULT 0;
+ALTER TABLE notifications ADD COLUMN attempts bigint NOT NULL DEFAULT 0;
 ALTER TABLE notifications ADD COLUMN next_attempt_at timestamptz;
 ALTER TABLE notifications ADD COLUMN delivered_at timestamptz;
 ALTER TABLE notifications ADD COLUMN last_error text;
