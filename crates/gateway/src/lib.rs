@@ -12,6 +12,7 @@
 //! the request's hash, and checked and logged as it arrives back. Every refusal is logged
 //! with its reason and counted in the [`metrics`].
 
+pub mod batch;
 mod envelope;
 pub mod http;
 pub mod log;
@@ -157,7 +158,7 @@ pub struct Gateway {
 
 struct Local {
     endpoint: Arc<dyn Endpoint>,
-    key: Arc<SystemKey>,
+    signer: batch::BatchSigner,
 }
 
 struct Inner {
@@ -235,13 +236,8 @@ impl Gateway {
         self.inner
             .trust
             .admit(&participant, key.cert(), Utc::now())?;
-        write(&self.inner.locals).insert(
-            participant,
-            Local {
-                endpoint,
-                key: Arc::new(key),
-            },
-        );
+        let signer = batch::BatchSigner::start(Arc::new(key)).map_err(GatewayError::Malformed)?;
+        write(&self.inner.locals).insert(participant, Local { endpoint, signer });
         Ok(())
     }
 
@@ -320,15 +316,15 @@ impl Gateway {
         &self.inner.metrics
     }
 
-    fn local(&self, id: &ParticipantId) -> Option<(Arc<dyn Endpoint>, Arc<SystemKey>)> {
+    fn local(&self, id: &ParticipantId) -> Option<(Arc<dyn Endpoint>, batch::BatchSigner)> {
         read(&self.inner.locals)
             .get(id)
-            .map(|l| (l.endpoint.clone(), l.key.clone()))
+            .map(|l| (l.endpoint.clone(), l.signer.clone()))
     }
 
     /// Sign a message as it leaves its (local) sender.
-    pub fn seal(&self, message: &Envelope) -> Result<Sealed, GatewayError> {
-        let (_, key) = self
+    pub async fn seal(&self, message: &Envelope) -> Result<Sealed, GatewayError> {
+        let (_, signer) = self
             .local(&message.sender)
             .ok_or_else(|| GatewayError::UnknownSender(message.sender.clone()))?;
         let bytes =
@@ -339,8 +335,7 @@ impl Gateway {
                 limit: MAX_MESSAGE_BYTES,
             });
         }
-        let signature = key.sign(&bytes).map_err(GatewayError::Malformed)?;
-        Ok(Sealed { bytes, signature })
+        signer.seal(bytes).await.map_err(GatewayError::Malformed)
     }
 
     /// Log a refusal and count it; the error is returned for the caller to pass on.
@@ -411,9 +406,7 @@ impl Gateway {
         expect_response: bool,
     ) -> Result<(), GatewayError> {
         let now = Utc::now();
-        self.inner
-            .trust
-            .check(&m.sender, &sealed.bytes, &sealed.signature, now)?;
+        self.inner.trust.check(&m.sender, sealed, now)?;
         if (m.kind == MessageKind::Response) != expect_response {
             return Err(GatewayError::Malformed(format!(
                 "a {} where a {} was expected",
@@ -458,7 +451,7 @@ impl Gateway {
     /// so do tests that bring forged or replayed messages.
     pub async fn receive(&self, sealed: Sealed) -> Result<Option<Sealed>, GatewayError> {
         let message = self.admit(&sealed, false).await?;
-        let (endpoint, key) = self
+        let (endpoint, signer) = self
             .local(&message.recipient)
             .ok_or_else(|| GatewayError::UnknownRecipient(message.recipient.clone()))?;
         let took = (Utc::now() - message.message_date)
@@ -483,8 +476,8 @@ impl Gateway {
                 response.status.get_or_insert(200);
                 let bytes = serde_json::to_vec(&response)
                     .map_err(|e| GatewayError::Malformed(e.to_string()))?;
-                let signature = key.sign(&bytes).map_err(GatewayError::Malformed)?;
-                Ok(Some(Sealed { bytes, signature }))
+                let sealed = signer.seal(bytes).await.map_err(GatewayError::Malformed)?;
+                Ok(Some(sealed))
             }
             (false, _) => Ok(None),
         }
@@ -493,7 +486,7 @@ impl Gateway {
     /// Carry a request and bring back its response, checked: signed by the recipient, bound
     /// to this request by its hash and id.
     pub async fn request(&self, message: Envelope) -> Result<Envelope, GatewayError> {
-        let sealed = self.seal(&message)?;
+        let sealed = self.seal(&message).await?;
         let recipient = message.recipient.clone();
         let answer = self
             .receive(sealed.clone())
@@ -543,7 +536,7 @@ impl Gateway {
 
     /// Carry a notification or update; no answer is expected.
     pub async fn deliver(&self, message: Envelope) -> Result<(), GatewayError> {
-        let sealed = self.seal(&message)?;
+        let sealed = self.seal(&message).await?;
         self.receive(sealed).await.map(|_| ())
     }
 }

@@ -2,7 +2,7 @@
 //! the NCA issued in the system profile; the gateway checks that certificate once, when the
 //! system joins, and each message's signature against it.
 
-use crate::ParticipantId;
+use crate::{ParticipantId, Sealed};
 use chrono::{DateTime, Utc};
 use qyzmet_pki::algorithm::VerifyingKey;
 use qyzmet_pki::{Cert, Role, SigningKey};
@@ -135,6 +135,33 @@ pub struct Trust {
     issuers: Vec<Cert>,
     systems: RwLock<HashMap<ParticipantId, Known>>,
     revoked: RwLock<HashSet<String>>,
+    roots: std::sync::Mutex<Roots>,
+}
+
+/// The batch roots whose signatures were verified, the newest few thousand.
+#[derive(Default)]
+struct Roots {
+    set: HashSet<(ParticipantId, [u8; 32], Vec<u8>)>,
+    order: std::collections::VecDeque<(ParticipantId, [u8; 32], Vec<u8>)>,
+}
+
+const REMEMBERED_ROOTS: usize = 4096;
+
+impl Roots {
+    fn contains(&self, k: &(ParticipantId, [u8; 32], Vec<u8>)) -> bool {
+        self.set.contains(k)
+    }
+
+    fn insert(&mut self, k: (ParticipantId, [u8; 32], Vec<u8>)) {
+        if self.set.insert(k.clone()) {
+            self.order.push_back(k);
+            if self.order.len() > REMEMBERED_ROOTS {
+                if let Some(old) = self.order.pop_front() {
+                    self.set.remove(&old);
+                }
+            }
+        }
+    }
 }
 
 impl Trust {
@@ -144,6 +171,7 @@ impl Trust {
             issuers,
             systems: RwLock::default(),
             revoked: RwLock::default(),
+            roots: Default::default(),
         }
     }
 
@@ -213,12 +241,13 @@ impl Trust {
         self.systems().get(participant).map(|k| k.cert.clone())
     }
 
-    /// Check that `signature` is `participant`'s over `bytes`, with a certificate valid at `now`.
+    /// Check that `sealed` is signed by `participant`, with a certificate valid at `now`: its
+    /// path leads to a root that the participant's key signed. A root checked once is
+    /// remembered (a batch's messages share it), so its signature is verified once.
     pub fn check(
         &self,
         participant: &ParticipantId,
-        bytes: &[u8],
-        signature: &[u8],
+        sealed: &Sealed,
         now: DateTime<Utc>,
     ) -> Result<(), TrustError> {
         let systems = self.systems();
@@ -226,10 +255,23 @@ impl Trust {
             .get(participant)
             .ok_or_else(|| TrustError::Unknown(participant.clone()))?;
         self.valid(participant, &known.cert, &known.serial, now)?;
-        match known.key.verify_sha256(bytes, signature) {
-            Ok(true) => Ok(()),
-            _ => Err(TrustError::Forged(participant.clone())),
+        let forged = || TrustError::Forged(participant.clone());
+        let root = sealed.root().ok_or_else(forged)?;
+        let seen = (participant.clone(), root, sealed.signature.clone());
+        if self.roots().contains(&seen) {
+            return Ok(());
         }
+        match known.key.verify_sha256(&root, &sealed.signature) {
+            Ok(true) => {
+                self.roots().insert(seen);
+                Ok(())
+            }
+            _ => Err(forged()),
+        }
+    }
+
+    fn roots(&self) -> std::sync::MutexGuard<'_, Roots> {
+        self.roots.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn valid(

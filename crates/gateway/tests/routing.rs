@@ -228,10 +228,8 @@ async fn rights_are_denied_by_default() {
 /// A message signed by `key` but not through the gateway's sending side.
 fn signed_by(key: &SystemKey, m: &Envelope) -> Sealed {
     let bytes = serde_json::to_vec(m).unwrap();
-    Sealed {
-        signature: key.sign(&bytes).unwrap(),
-        bytes,
-    }
+    let signature = key.sign(&qyzmet_gateway::wire::leaf(&bytes)).unwrap();
+    Sealed::single(bytes, signature)
 }
 
 #[tokio::test]
@@ -247,7 +245,7 @@ async fn forged_unregistered_replayed_and_revoked_messages_are_refused_and_logge
     };
 
     // Forged: the bytes altered after signing (the IIN changed), or another key's signature.
-    let mut sealed = w.gw.seal(&ask()).unwrap();
+    let mut sealed = w.gw.seal(&ask()).await.unwrap();
     let text = String::from_utf8(sealed.bytes.clone())
         .unwrap()
         .replace("850101300005", "900312400000");
@@ -280,7 +278,7 @@ async fn forged_unregistered_replayed_and_revoked_messages_are_refused_and_logge
     assert_eq!(err.code(), "gateway.unknown_sender", "{err}");
 
     // Replayed: the same signed message twice.
-    let sealed = w.gw.seal(&ask()).unwrap();
+    let sealed = w.gw.seal(&ask()).await.unwrap();
     w.gw.receive(sealed.clone()).await.unwrap();
     let err = w.gw.receive(sealed).await.unwrap_err();
     assert_eq!(err.code(), "gateway.replayed", "{err}");
@@ -293,12 +291,9 @@ async fn forged_unregistered_replayed_and_revoked_messages_are_refused_and_logge
 
     // Not an envelope at all.
     let err =
-        w.gw.receive(Sealed {
-            bytes: b"{not json".to_vec(),
-            signature: vec![],
-        })
-        .await
-        .unwrap_err();
+        w.gw.receive(Sealed::single(b"{not json".to_vec(), vec![]))
+            .await
+            .unwrap_err();
     assert_eq!(err.code(), "gateway.malformed");
 
     // Revoked: the agency's certificate is withdrawn; its next message is refused.
@@ -429,10 +424,10 @@ async fn an_oversized_message_is_refused() {
     assert!(matches!(err, GatewayError::TooLarge { .. }), "{err}");
     // Arriving from outside, already signed: refused on receipt and logged.
     let err =
-        w.gw.receive(Sealed {
-            bytes: vec![b' '; qyzmet_gateway::MAX_MESSAGE_BYTES + 1],
-            signature: vec![],
-        })
+        w.gw.receive(Sealed::single(
+            vec![b' '; qyzmet_gateway::MAX_MESSAGE_BYTES + 1],
+            vec![],
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.code(), "gateway.too_large");
@@ -496,4 +491,66 @@ async fn metadata_health_and_metrics_over_http() {
     let (_, metrics) = get("/gateway/metrics").await;
     assert!(metrics.contains("qyzmet_gateway_messages_total{sender=\"agency:aiyrtau-employment\",recipient=\"gbd-fl\",service=\"gbd-fl.person\",kind=\"request\",state=\"delivered\"} 1"), "{metrics}");
     assert!(metrics.contains("qyzmet_gateway_log_records"), "{metrics}");
+}
+
+#[tokio::test]
+async fn one_signature_covers_a_batch_and_no_member_can_be_altered_or_moved() {
+    use qyzmet_gateway::wire::{leaf, tree};
+    let mut w = setup();
+    // A system's key, kept on disk: the gateway signs with one copy, the test with another.
+    let keys = w.dir.join("keys");
+    system_key(&mut w.nca, "agency:batch").save(&keys).unwrap();
+    let id = ParticipantId::new("agency:batch");
+    w.gw.register(SystemKey::load(&keys, &id).unwrap(), Arc::new(Silent))
+        .unwrap();
+    w.gw.grant(&id, &w.gbd, "gbd-fl.person");
+    let signer = SystemKey::load(&keys, &id).unwrap();
+    let batch: Vec<Vec<u8>> = (0..5)
+        .map(|i| {
+            let m = Envelope::request(
+                &id,
+                &w.gbd,
+                "gbd-fl.person",
+                json!({ "iin": format!("85010130000{i}") }),
+            );
+            serde_json::to_vec(&m).unwrap()
+        })
+        .collect();
+    let leaves: Vec<[u8; 32]> = batch.iter().map(|b| leaf(b)).collect();
+    let (root, paths) = tree(&leaves);
+    let signature = signer.sign(&root).unwrap();
+    let member = |i: usize| Sealed {
+        bytes: batch[i].clone(),
+        signature: signature.clone(),
+        index: i as u32,
+        batch: 5,
+        path: paths[i].clone(),
+    };
+    w.gw.receive(member(0)).await.unwrap();
+    w.gw.receive(member(4)).await.unwrap();
+    // Altered after signing: its path no longer leads to the signed root.
+    let mut altered = member(2);
+    altered.bytes = String::from_utf8(altered.bytes)
+        .unwrap()
+        .replace("850101300002", "900312400000")
+        .into_bytes();
+    assert_eq!(
+        w.gw.receive(altered).await.unwrap_err().code(),
+        "gateway.forged"
+    );
+    // Moved to another place in the batch.
+    let mut moved = member(3);
+    moved.index = 1;
+    assert_eq!(
+        w.gw.receive(moved).await.unwrap_err().code(),
+        "gateway.forged"
+    );
+    // Claimed to be in a batch of another size, where its path leads elsewhere.
+    let mut resized = member(4);
+    resized.batch = 8;
+    assert_eq!(
+        w.gw.receive(resized).await.unwrap_err().code(),
+        "gateway.forged"
+    );
+    assert_eq!(w.registry.received.load(Ordering::SeqCst), 2);
 }

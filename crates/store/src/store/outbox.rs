@@ -190,20 +190,38 @@ impl Store {
         sender: &str,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        let affected = in_tx!(self, |tx| {
-            let r = sqlx::query(
-                "INSERT INTO inbox (message_id, sender, received_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (message_id) DO NOTHING",
-            )
-            .bind(message_id)
-            .bind(sender)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+        Ok(self
+            .take_all_into_inbox(&[(message_id, sender)], at)
+            .await?[0])
+    }
+
+    /// [`Store::take_into_inbox`] for many messages in one transaction: for each, whether it
+    /// was new. An id twice in `messages` is new only the first time.
+    pub async fn take_all_into_inbox(
+        &self,
+        messages: &[(&str, &str)],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<bool>> {
+        let mut taken = std::collections::HashSet::new();
+        in_tx!(self, |tx| {
+            for chunk in messages.chunks(200) {
+                let rows: Vec<String> = (0..chunk.len())
+                    .map(|i| format!("(${}, ${}, $1)", 2 * i + 2, 2 * i + 3))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO inbox (message_id, sender, received_at) VALUES {} \
+                     ON CONFLICT (message_id) DO NOTHING RETURNING message_id",
+                    rows.join(", ")
+                );
+                let mut q = sqlx::query_scalar::<_, String>(&sql).bind(at);
+                for (id, sender) in chunk {
+                    q = q.bind(*id).bind(*sender);
+                }
+                taken.extend(q.fetch_all(&mut *tx).await?);
+            }
             tx.commit().await?;
-            r.rows_affected()
         });
-        Ok(affected == 1)
+        Ok(messages.iter().map(|(id, _)| taken.remove(*id)).collect())
     }
 
     /// How many messages the inbox holds (for tests and operations).
