@@ -17,6 +17,7 @@ mod envelope;
 pub mod http;
 pub mod log;
 pub mod metrics;
+pub mod nats;
 pub mod replay;
 pub mod services;
 pub mod trust;
@@ -63,6 +64,8 @@ pub enum GatewayError {
     Unbound(String),
     #[error("the message log cannot be written ({0}); nothing is carried unlogged")]
     Log(String),
+    #[error("the road to {0} is unavailable")]
+    Unavailable(String),
     #[error("{participant} did not process the message: {reason}")]
     Refused {
         participant: ParticipantId,
@@ -92,6 +95,7 @@ impl GatewayError {
             GatewayError::Malformed(_) => "gateway.malformed",
             GatewayError::Unbound(_) => "gateway.unbound",
             GatewayError::Log(_) => "gateway.log",
+            GatewayError::Unavailable(_) => "gateway.unavailable",
             GatewayError::Refused { .. } => "gateway.refused_by_recipient",
             GatewayError::NoResponse(_) => "gateway.no_response",
             GatewayError::BadBody { .. } => "gateway.bad_body",
@@ -110,9 +114,18 @@ impl GatewayError {
             GatewayError::Unbound(_)
             | GatewayError::Refused { .. }
             | GatewayError::NoResponse(_) => 502,
-            GatewayError::Log(_) => 503,
+            GatewayError::Log(_) | GatewayError::Unavailable(_) => 503,
         }
     }
+}
+
+/// The road to participants of other nodes (NATS across machines: [`nats`]).
+#[async_trait]
+pub trait Transport: Send + Sync {
+    /// Carry a request to the node of `to` and bring back its signed answer.
+    async fn request(&self, to: &ParticipantId, sealed: &Sealed) -> Result<Sealed, GatewayError>;
+    /// Hand a notice to the road: `Ok` once the road has stored it.
+    async fn publish(&self, to: &ParticipantId, sealed: &Sealed) -> Result<(), GatewayError>;
 }
 
 /// A participant's door: it receives messages addressed to it and answers requests.
@@ -168,6 +181,9 @@ struct Inner {
     seen: Seen,
     metrics: Metrics,
     locals: RwLock<HashMap<ParticipantId, Local>>,
+    /// Participants of other nodes, reached over the transport.
+    remotes: RwLock<BTreeSet<ParticipantId>>,
+    transport: RwLock<Option<Arc<dyn Transport>>>,
     grants: RwLock<BTreeSet<Grant>>,
 }
 
@@ -215,6 +231,8 @@ impl Gateway {
                 seen: Seen::new(config.window),
                 metrics: Metrics::default(),
                 locals: RwLock::default(),
+                remotes: RwLock::default(),
+                transport: RwLock::default(),
                 grants: RwLock::default(),
             }),
         })
@@ -239,6 +257,30 @@ impl Gateway {
         let signer = batch::BatchSigner::start(Arc::new(key)).map_err(GatewayError::Malformed)?;
         write(&self.inner.locals).insert(participant, Local { endpoint, signer });
         Ok(())
+    }
+
+    /// Register a participant of another node by its system certificate: messages to it
+    /// go over the transport, messages from it are checked against this certificate.
+    pub fn register_remote(
+        &self,
+        participant: &ParticipantId,
+        cert: &Cert,
+    ) -> Result<(), GatewayError> {
+        self.inner.trust.admit(participant, cert, Utc::now())?;
+        write(&self.inner.remotes).insert(participant.clone());
+        Ok(())
+    }
+
+    /// The road to the other nodes.
+    pub fn attach(&self, transport: Arc<dyn Transport>) {
+        *write(&self.inner.transport) = Some(transport);
+    }
+
+    fn transport_to(&self, to: &ParticipantId) -> Option<Arc<dyn Transport>> {
+        if !read(&self.inner.remotes).contains(to) {
+            return None;
+        }
+        read(&self.inner.transport).clone()
     }
 
     /// Allow `sender` to call `recipient`'s `service`.
@@ -488,10 +530,13 @@ impl Gateway {
     pub async fn request(&self, message: Envelope) -> Result<Envelope, GatewayError> {
         let sealed = self.seal(&message).await?;
         let recipient = message.recipient.clone();
-        let answer = self
-            .receive(sealed.clone())
-            .await?
-            .ok_or(GatewayError::NoResponse(recipient.clone()))?;
+        let answer = match self.transport_to(&recipient) {
+            Some(road) => road.request(&recipient, &sealed).await?,
+            None => self
+                .receive(sealed.clone())
+                .await?
+                .ok_or(GatewayError::NoResponse(recipient.clone()))?,
+        };
         let response = self.admit(&answer, true).await?;
         let bound = response.correlation_id.as_deref() == Some(message.message_id.as_str())
             && response.request_hash.as_deref() == Some(sealed.hash_hex().as_str())
@@ -537,7 +582,10 @@ impl Gateway {
     /// Carry a notification or update; no answer is expected.
     pub async fn deliver(&self, message: Envelope) -> Result<(), GatewayError> {
         let sealed = self.seal(&message).await?;
-        self.receive(sealed).await.map(|_| ())
+        match self.transport_to(&message.recipient) {
+            Some(road) => road.publish(&message.recipient, &sealed).await,
+            None => self.receive(sealed).await.map(|_| ()),
+        }
     }
 }
 

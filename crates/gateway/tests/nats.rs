@@ -1,0 +1,246 @@
+//! Two gateway nodes joined by NATS (it MUST be running on 127.0.0.1:4222, as on the
+//! development machine and in CI; override with `QYZMET_TEST_NATS_URL`): a request crosses
+//! and is answered; notices sent while the receiving node is down, or killed mid-stream,
+//! all arrive, each taking effect once; a forged message is refused by the receiving node.
+
+use async_trait::async_trait;
+use chrono::{Duration, Utc};
+use qyzmet_gateway::log::LogConfig;
+use qyzmet_gateway::nats::Nats;
+use qyzmet_gateway::{Endpoint, Envelope, Gateway, GatewayConfig, ParticipantId, SystemKey};
+use qyzmet_pki::nca::{Nca, NcaUrls};
+use qyzmet_pki::{KeyType, Organisation};
+use serde_json::json;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+fn url() -> String {
+    std::env::var("QYZMET_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into())
+}
+
+fn tmp() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("qyzmet-gateway-nats")
+        .join(uuid::Uuid::new_v4().simple().to_string());
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn key(nca: &mut Nca, name: &str) -> SystemKey {
+    let now = Utc::now();
+    let owner = Organisation {
+        bin: "080440000008".parse().unwrap(),
+        name: "Qyzmet".into(),
+    };
+    let k = nca
+        .issue_system(
+            name,
+            &owner,
+            KeyType::EcdsaP256,
+            (now - Duration::hours(1), now + Duration::days(1)),
+            now,
+        )
+        .unwrap();
+    SystemKey::new(ParticipantId::new(name), k.key, k.cert).unwrap()
+}
+
+/// Answers who has an IIN.
+struct Registry;
+
+#[async_trait]
+impl Endpoint for Registry {
+    async fn receive(&self, m: Envelope) -> Result<Option<Envelope>, String> {
+        Ok(Some(m.reply(
+            json!({ "found": m.body["iin"] == "850101300005" }),
+        )))
+    }
+}
+
+/// A receiver that takes each notice id once and counts what came again.
+#[derive(Default)]
+struct Cabinet {
+    taken: Mutex<Vec<String>>,
+    seen: Mutex<HashSet<String>>,
+    again: Mutex<usize>,
+}
+
+#[async_trait]
+impl Endpoint for Cabinet {
+    async fn receive(&self, m: Envelope) -> Result<Option<Envelope>, String> {
+        if self.seen.lock().unwrap().insert(m.message_id.clone()) {
+            self.taken.lock().unwrap().push(m.body["n"].to_string());
+        } else {
+            *self.again.lock().unwrap() += 1;
+        }
+        Ok(None)
+    }
+}
+
+struct Nodes {
+    a: Gateway,
+    b: Gateway,
+    agency: ParticipantId,
+    portal: ParticipantId,
+    gbd: ParticipantId,
+    cabinet: Arc<Cabinet>,
+    road_a: Nats,
+    road_b: Nats,
+}
+
+async fn nodes() -> Nodes {
+    let dir = tmp();
+    let mut nca = Nca::init(
+        &dir.join("nca"),
+        KeyType::EcdsaP256,
+        NcaUrls::default(),
+        Utc::now() - Duration::days(1),
+    )
+    .unwrap();
+    let issuers = vec![nca.issuing().cert.clone()];
+    let open = |k: SystemKey, log: &str| {
+        Gateway::open(GatewayConfig::new(
+            k,
+            issuers.clone(),
+            LogConfig::new(dir.join(log)),
+        ))
+        .unwrap()
+    };
+    let a = open(key(&mut nca, "gateway-a"), "log-a");
+    let b = open(key(&mut nca, "gateway-b"), "log-b");
+    let (agency, portal, gbd) = (
+        ParticipantId::new("agency"),
+        ParticipantId::new("portal"),
+        ParticipantId::new("gbd-fl"),
+    );
+    let agency_key = key(&mut nca, "agency");
+    let agency_cert = agency_key.cert().clone();
+    a.register(agency_key, Arc::new(Registry)).unwrap();
+    let cabinet = Arc::new(Cabinet::default());
+    let portal_key = key(&mut nca, "portal");
+    let gbd_key = key(&mut nca, "gbd-fl");
+    a.register_remote(&portal, &portal_key.cert().clone())
+        .unwrap();
+    a.register_remote(&gbd, &gbd_key.cert().clone()).unwrap();
+    b.register(portal_key, cabinet.clone()).unwrap();
+    b.register(gbd_key, Arc::new(Registry)).unwrap();
+    b.register_remote(&agency, &agency_cert).unwrap();
+    // Rights are the receiving node's to check.
+    b.grant(&agency, &gbd, "query");
+    b.grant(&agency, &portal, "portal.notice");
+    let prefix = format!("qyzmet-test-{}", uuid::Uuid::new_v4().simple());
+    let road_a = Nats::connect(&url(), &prefix)
+        .await
+        .expect("NATS must be running");
+    let road_b = Nats::connect(&url(), &prefix).await.unwrap();
+    a.attach(Arc::new(road_a.clone()));
+    Nodes {
+        a,
+        b,
+        agency,
+        portal,
+        gbd,
+        cabinet,
+        road_a,
+        road_b,
+    }
+}
+
+fn notice(n: &Nodes, i: usize) -> Envelope {
+    Envelope::notification(&n.agency, &n.portal, "portal.notice", json!({ "n": i }))
+}
+
+async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_crosses_nodes_and_a_refusal_comes_back() {
+    let n = nodes().await;
+    let serving = n.road_b.serve(n.b.clone(), n.gbd.clone()).await.unwrap();
+    let found: serde_json::Value =
+        n.a.call(
+            "agency",
+            "gbd-fl",
+            "query",
+            &json!({ "iin": "850101300005" }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found["found"], true);
+    // Not granted on the receiving node: refused there, and the refusal comes back.
+    let err =
+        n.a.request(Envelope::request(
+            &n.agency,
+            &n.gbd,
+            "everything",
+            json!({}),
+        ))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("gateway.not_granted"), "{err}");
+    serving.abort();
+    n.road_a.delete_stream().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notices_sent_while_the_receiver_is_down_or_killed_mid_stream_arrive_once_in_order() {
+    let n = nodes().await;
+    // The portal's node is down: the road keeps what is sent.
+    for i in 0..50 {
+        n.a.deliver(notice(&n, i)).await.unwrap();
+    }
+    let serving = n.road_b.serve(n.b.clone(), n.portal.clone()).await.unwrap();
+    wait_for("the first notices", || {
+        n.cabinet.taken.lock().unwrap().len() >= 10
+    })
+    .await;
+    // Killed mid-stream, while more are sent; then started again.
+    serving.abort();
+    for i in 50..100 {
+        n.a.deliver(notice(&n, i)).await.unwrap();
+    }
+    // The same notice sent again by its sender (it did not learn it arrived): taken once.
+    let mut again = notice(&n, 100);
+    n.a.deliver(again.clone()).await.unwrap();
+    again.message_date = Utc::now();
+    n.a.deliver(again).await.unwrap();
+    let serving = n.road_b.serve(n.b.clone(), n.portal.clone()).await.unwrap();
+    wait_for("every notice", || {
+        n.cabinet.taken.lock().unwrap().len() >= 101
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let taken = n.cabinet.taken.lock().unwrap().clone();
+    let expected: Vec<String> = (0..=100).map(|i| i.to_string()).collect();
+    assert_eq!(taken, expected, "each once, in the order sent");
+    assert!(
+        *n.cabinet.again.lock().unwrap() >= 1,
+        "the repeated notice came again and took no effect"
+    );
+    serving.abort();
+    n.road_a.delete_stream().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_message_on_the_road_is_refused_by_the_receiving_node() {
+    let n = nodes().await;
+    let serving = n.road_b.serve(n.b.clone(), n.gbd.clone()).await.unwrap();
+    // Someone on the road, without the agency's key, sends in its name.
+    let m = Envelope::request(&n.agency, &n.gbd, "query", json!({ "iin": "850101300005" }));
+    let bytes = serde_json::to_vec(&m).unwrap();
+    let forged = qyzmet_gateway::Sealed::single(bytes, vec![0x30, 0x06, 2, 1, 1, 2, 1, 1]);
+    let err = qyzmet_gateway::Transport::request(&n.road_a, &n.gbd, &forged)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("gateway.forged"), "{err}");
+    serving.abort();
+    n.road_a.delete_stream().await.unwrap();
+}
