@@ -172,6 +172,7 @@ fn main() {
         percentile(&lat, 0.99).as_secs_f64() * 1e3,
         lat.last().unwrap().as_secs_f64() * 1e3,
     );
+    over_nats(&rt, &mut nca, &dir);
     let size: u64 = qyzmet_gateway::log::segments(&dir.join("log"))
         .unwrap()
         .iter()
@@ -183,4 +184,119 @@ fn main() {
         size as f64 / 1048576.0,
         size as f64 / records as f64
     );
+}
+
+/// The same between two gateway nodes joined by NATS (both in this process, over loopback):
+/// requests by request-reply, and notices through JetStream.
+fn over_nats(rt: &tokio::runtime::Runtime, nca: &mut Nca, dir: &std::path::Path) {
+    let url =
+        std::env::var("QYZMET_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
+    let issuers = vec![nca.issuing().cert.clone()];
+    let open = |k: SystemKey, log: &str| {
+        Gateway::open(GatewayConfig::new(
+            k,
+            issuers.clone(),
+            LogConfig::new(dir.join(log)),
+        ))
+        .unwrap()
+    };
+    let a = open(key(nca, "gateway-a"), "log-a");
+    let b = open(key(nca, "gateway-b"), "log-b");
+    let (agency, gbd) = (ParticipantId::new("agency"), ParticipantId::new("gbd-fl"));
+    let agency_key = key(nca, "agency");
+    let gbd_key = key(nca, "gbd-fl");
+    a.register_remote(&gbd, &gbd_key.cert().clone()).unwrap();
+    b.register_remote(&agency, &agency_key.cert().clone())
+        .unwrap();
+    a.register(agency_key, Arc::new(Echo)).unwrap();
+    b.register(gbd_key, Arc::new(Echo)).unwrap();
+    b.grant(&agency, &gbd, "query");
+    b.grant(&agency, &gbd, "notice");
+    let prefix = format!("qyzmet-bench-{}", uuid::Uuid::new_v4().simple());
+    let (road_a, road_b) = rt.block_on(async {
+        let Ok(road_a) = qyzmet_gateway::nats::Nats::connect(&url, &prefix).await else {
+            println!("over NATS: not measured, no NATS at {url}");
+            return (None, None);
+        };
+        let road_b = qyzmet_gateway::nats::Nats::connect(&url, &prefix)
+            .await
+            .unwrap();
+        (Some(road_a), Some(road_b))
+    });
+    let (Some(road_a), Some(road_b)) = (road_a, road_b) else {
+        return;
+    };
+    a.attach(Arc::new(road_a.clone()));
+    let serving = rt.block_on(road_b.serve(b.clone(), gbd.clone())).unwrap();
+    let (clients, count) = (64usize, 500usize);
+    let started = Instant::now();
+    let mut lat = rt.block_on(async {
+        let tasks: Vec<_> = (0..clients)
+            .map(|c| {
+                let (a, agency, gbd) = (a.clone(), agency.clone(), gbd.clone());
+                tokio::spawn(async move {
+                    let mut lat = Vec::with_capacity(count);
+                    for i in 0..count {
+                        let m = Envelope::request(&agency, &gbd, "query", body(c * count + i));
+                        let t = Instant::now();
+                        a.request(m).await.unwrap();
+                        lat.push(t.elapsed());
+                    }
+                    lat
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        all
+    });
+    let took = started.elapsed();
+    lat.sort();
+    println!(
+        "over NATS, requests: {} round trips between two nodes, {clients} clients: {:.0} messages/s, round trip p50 {:.2} ms, p99 {:.2} ms",
+        lat.len(),
+        2.0 * lat.len() as f64 / took.as_secs_f64(),
+        percentile(&lat, 0.5).as_secs_f64() * 1e3,
+        percentile(&lat, 0.99).as_secs_f64() * 1e3,
+    );
+    // Notices: stored by JetStream before they count as sent, then taken by node B.
+    let n = 20_000usize;
+    let before = b.log().last_seq();
+    let started = Instant::now();
+    rt.block_on(async {
+        let tasks: Vec<_> = (0..clients)
+            .map(|c| {
+                let (a, agency, gbd) = (a.clone(), agency.clone(), gbd.clone());
+                tokio::spawn(async move {
+                    for i in 0..n / clients {
+                        let m = Envelope::notification(&agency, &gbd, "notice", body(c * n + i));
+                        a.deliver(m).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+    });
+    let sent = started.elapsed();
+    // Wait until node B has logged every notice (one record each; seals come on top).
+    rt.block_on(async {
+        while b.log().last_seq() < before + (n / clients * clients) as u64 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    });
+    let all = started.elapsed();
+    println!(
+        "over NATS, notices: {} published to JetStream in {:.2} s ({:.0}/s), all taken by the receiving node in {:.2} s ({:.0} messages/s end to end)",
+        n / clients * clients,
+        sent.as_secs_f64(),
+        (n / clients * clients) as f64 / sent.as_secs_f64(),
+        all.as_secs_f64(),
+        (n / clients * clients) as f64 / all.as_secs_f64(),
+    );
+    serving.abort();
+    let _ = rt.block_on(road_a.delete_stream());
 }
