@@ -128,11 +128,12 @@ struct Door(AgencyIs);
 
 #[async_trait]
 impl Endpoint for Door {
-    async fn receive(&self, message: Envelope) -> Result<Option<Envelope>, String> {
+    async fn receive(&self, mut message: Envelope) -> Result<Option<Envelope>, String> {
+        // The body is read once, by value (a filing carries its scans).
+        let request = std::mem::take(&mut message.body);
         let body = match message.service_id.as_str() {
             FILE => {
-                let filing: Filing =
-                    serde_json::from_value(message.body.clone()).map_err(|e| e.to_string())?;
+                let filing: Filing = serde_json::from_value(request).map_err(|e| e.to_string())?;
                 let answer = match self.0.file(filing).await {
                     Ok(a) => a,
                     Err(e) => FilingAnswer::Refused(e.into()),
@@ -140,8 +141,7 @@ impl Endpoint for Door {
                 serde_json::to_value(answer)
             }
             ACT => {
-                let act: ActRequest =
-                    serde_json::from_value(message.body.clone()).map_err(|e| e.to_string())?;
+                let act: ActRequest = serde_json::from_value(request).map_err(|e| e.to_string())?;
                 let answer = match self.0.outside_act(act).await {
                     Ok(status) => ActAnswer::Done { status },
                     Err(e) => ActAnswer::Refused(e.into()),

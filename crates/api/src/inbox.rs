@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use qyzmet_gateway::services::Notice;
 use qyzmet_gateway::{Endpoint, Envelope, MessageKind};
 use qyzmet_store::Store;
+use serde::Deserialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{mpsc, oneshot};
@@ -73,8 +74,8 @@ impl Endpoint for NoticeInbox {
                 message.kind.as_str()
             ));
         }
-        let _notice: Notice = serde_json::from_value(message.body.clone())
-            .map_err(|e| format!("not a notice: {e}"))?;
+        let _notice: Notice =
+            Notice::deserialize(&message.body).map_err(|e| format!("not a notice: {e}"))?;
         let (ack, done) = oneshot::channel();
         self.writer()
             .send((message.message_id.clone(), message.sender.0.clone(), ack))

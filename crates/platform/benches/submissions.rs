@@ -211,4 +211,15 @@ fn main() {
         bytes as f64 / 1048576.0,
         bytes / registered.max(1) as u64
     );
+    let log: u64 = qyzmet_gateway::log::segments(&server.data.join("gateway-log"))
+        .unwrap()
+        .iter()
+        .filter_map(|s| std::fs::metadata(s).ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "gateway log: {:.1} MiB, {} bytes per request (the filing, its answer and its notices, signed)",
+        log as f64 / 1048576.0,
+        log / registered.max(1) as u64
+    );
 }

@@ -91,8 +91,8 @@ struct Door {
 
 #[async_trait]
 impl Endpoint for Door {
-    async fn receive(&self, message: Envelope) -> Result<Option<Envelope>, String> {
-        let request: RegistryRequest = serde_json::from_value(message.body.clone())
+    async fn receive(&self, mut message: Envelope) -> Result<Option<Envelope>, String> {
+        let request: RegistryRequest = serde_json::from_value(std::mem::take(&mut message.body))
             .map_err(|e| format!("not a registry request: {e}"))?;
         if request.participant() != self.participant {
             return Err(format!(
