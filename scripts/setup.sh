@@ -40,3 +40,15 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432
     done
   fi
 fi
+
+# NATS with JetStream: the gateway's road across machines; its tests run against it for real.
+# Machines of this kind run it; start one (JetStream on) when nothing answers on 4222.
+if ! (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null; then
+  if command -v nats-server >/dev/null 2>&1; then
+    mkdir -p /tmp/qyzmet-nats
+    nohup nats-server -a 127.0.0.1 -p 4222 -js -sd /tmp/qyzmet-nats >/tmp/qyzmet-nats/log 2>&1 &
+    sleep 1
+  else
+    echo "setup: NATS (nats-server, with JetStream) is not running on 127.0.0.1:4222; install and start it for the gateway's tests" >&2
+  fi
+fi
