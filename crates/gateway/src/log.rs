@@ -162,6 +162,8 @@ enum Job {
         ack: tokio::sync::oneshot::Sender<Result<u64, String>>,
     },
     Seal(tokio::sync::oneshot::Sender<Result<u64, String>>),
+    /// Answer with the last sequence number: the writer is alive.
+    Ping(tokio::sync::oneshot::Sender<Result<u64, String>>),
 }
 
 /// The log's writer, shared by every sender: cloning shares the one writing thread.
@@ -208,6 +210,16 @@ impl MessageLog {
         let (ack, done) = tokio::sync::oneshot::channel();
         self.tx
             .send(Job::Append { kind, payload, ack })
+            .map_err(|_| "the message log is closed".to_string())?;
+        done.await
+            .map_err(|_| "the message log stopped".to_string())?
+    }
+
+    /// Whether the writer answers: the last sequence number written.
+    pub async fn ping(&self) -> Result<u64, String> {
+        let (ack, done) = tokio::sync::oneshot::channel();
+        self.tx
+            .send(Job::Ping(ack))
             .map_err(|_| "the message log is closed".to_string())?;
         done.await
             .map_err(|_| "the message log stopped".to_string())?
@@ -362,6 +374,9 @@ impl Writer {
                         acks.push((ack, seq));
                     }
                     Job::Seal(ack) => seals.push(ack),
+                    Job::Ping(ack) => {
+                        let _ = ack.send(Ok(self.seq));
+                    }
                 }
             }
             let written = self.flush();

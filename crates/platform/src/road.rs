@@ -50,14 +50,24 @@ impl Road {
 
     pub fn open_with(nca: &mut Nca, data: &Path, log: LogConfig) -> Result<Road, String> {
         let dir = data.join("systems");
+        let revoked: Vec<String> = nca
+            .records()
+            .iter()
+            .filter(|r| r.revoked.is_some())
+            .map(|r| r.serial.clone())
+            .collect();
         let mut keys = HashMap::new();
         for name in systems() {
-            let key = load_or_issue(nca, &dir, &name)?;
+            let key = load_or_issue(nca, &dir, &name, &revoked)?;
             keys.insert(name, key);
         }
         let own = keys.remove(GATEWAY).ok_or("no gateway key")?;
         let config = GatewayConfig::new(own, vec![nca.issuing().cert.clone()], log);
         let gateway = Gateway::open(config)?;
+        // What the NCA has revoked is not trusted, from whichever node it comes.
+        for serial in &revoked {
+            gateway.trust().revoke(serial);
+        }
         Ok(Road { gateway, keys })
     }
 
@@ -74,9 +84,18 @@ impl Road {
     }
 }
 
-fn load_or_issue(nca: &mut Nca, dir: &Path, name: &str) -> Result<SystemKey, String> {
+/// The system's key from `dir`, or a new one from the NCA when there is none, or it has
+/// expired or been revoked.
+fn load_or_issue(
+    nca: &mut Nca,
+    dir: &Path,
+    name: &str,
+    revoked: &[String],
+) -> Result<SystemKey, String> {
     let id = ParticipantId::new(name);
-    let usable = |k: &SystemKey| Utc::now() < k.cert().not_after();
+    let usable = |k: &SystemKey| {
+        Utc::now() < k.cert().not_after() && !revoked.contains(&k.cert().serial_hex())
+    };
     match SystemKey::load(dir, &id) {
         Ok(k) if usable(&k) => return Ok(k),
         Ok(_) => {}
