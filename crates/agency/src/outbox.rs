@@ -130,6 +130,11 @@ impl AgencyIs {
         round.delivered = delivered.len();
         store.notices_delivered(&delivered, Utc::now()).await?;
         let metrics = self.inner.gateway.metrics_handle();
+        metrics.gauge(
+            "qyzmet_gateway_outbox_depth",
+            "Notices on their way: waiting, or to be retried.",
+            store.notices_pending().await?,
+        );
         metrics.count(
             "qyzmet_gateway_outbox_delivered_total",
             "Notices the outbox delivered.",

@@ -146,6 +146,10 @@ fn notices_reach_the_portal_once_through_an_outage_and_lost_answers() {
         .and_then(|n| n.parse::<u64>().ok())
         .unwrap_or(0);
     assert!(retries >= 10, "{metrics}");
+    assert!(
+        metrics.contains("qyzmet_gateway_outbox_depth 0"),
+        "{metrics}"
+    );
 }
 
 #[test]

@@ -34,6 +34,15 @@ pub struct ServeArgs {
     /// Seconds between deadline sweeps.
     #[arg(long, default_value_t = 30)]
     sweep_seconds: u64,
+    /// Days the gateway's message log keeps closed segments (default: all, forever).
+    #[arg(long)]
+    log_retention_days: Option<u32>,
+    /// Where segments past their retention go (default: they are deleted).
+    #[arg(long)]
+    log_archive: Option<PathBuf>,
+    /// Megabytes after which a log segment is sealed and a new one begun.
+    #[arg(long, default_value_t = 256)]
+    log_segment_mb: u64,
 }
 
 /// Open the NCA in the data folder, or create it on first start with revocation URLs on `addr`.
@@ -117,7 +126,15 @@ pub fn run(args: ServeArgs) -> ExitCode {
         let catalog = Arc::new(catalog);
         let years: Vec<i32> = calendar.years().collect();
         let fees = demo::fees(&catalog);
-        let road = match qyzmet_platform::road::Road::open(&mut nca, &args.data) {
+        let log = qyzmet_gateway::log::LogConfig {
+            segment_bytes: args.log_segment_mb.max(1) * 1024 * 1024,
+            retention: args
+                .log_retention_days
+                .map(|d| chrono::Duration::days(i64::from(d))),
+            archive: args.log_archive.clone(),
+            ..qyzmet_gateway::log::LogConfig::new(args.data.join("gateway-log"))
+        };
+        let road = match qyzmet_platform::road::Road::open_with(&mut nca, &args.data, log) {
             Ok(r) => r,
             Err(e) => return fail("the gateway", e),
         };

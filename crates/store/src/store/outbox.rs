@@ -224,6 +224,19 @@ impl Store {
         Ok(messages.iter().map(|(id, _)| taken.remove(*id)).collect())
     }
 
+    /// How many notices are on their way (the outbox's depth).
+    pub async fn notices_pending(&self) -> Result<i64> {
+        let n: i64 =
+            on_read!(self, |p| {
+                sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE delivery IN ('on_delivery', 'not_delivered')"
+        )
+        .fetch_one(p)
+        .await?
+            });
+        Ok(n)
+    }
+
     /// How many messages the inbox holds (for tests and operations).
     pub async fn inbox_len(&self) -> Result<i64> {
         let n: i64 = on_read!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM inbox")
