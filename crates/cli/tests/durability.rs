@@ -100,24 +100,21 @@ fn log_in(addr: &str, login: &str, password: &str) -> String {
     opened["token"].as_str().unwrap().to_string()
 }
 
-#[test]
-fn an_acknowledged_request_survives_kill_9() {
-    let data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("durability");
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&data).unwrap();
-    let port = free_port();
-    let (mut first, addr) = serve(&data, port);
+/// The demo password, from the login list the first start wrote.
+fn demo_password(data: &Path) -> String {
     let logins = std::fs::read_to_string(data.join("demo-logins.txt")).unwrap();
-    let password = logins
+    logins
         .lines()
         .next()
         .unwrap()
         .rsplit(' ')
         .next()
         .unwrap()
-        .to_string();
-    let citizen = "900312400000";
-    let token = log_in(&addr, citizen, &password);
+        .to_string()
+}
+
+/// A filing of the unemployed certificate by `citizen`, signed by `qyzmet sign` with their key.
+fn signed_filing(data: &Path, addr: &str, citizen: &str, password: &str, nonce: &str) -> String {
     let (_, service) = call(
         "GET",
         &format!("{addr}/api/services/unemployed-certificate"),
@@ -131,15 +128,16 @@ fn an_acknowledged_request_survives_kill_9() {
         "recipient": citizen,
         "form": {"applicant_iin": citizen},
         "attachments": [],
-        "nonce": "durability-1",
+        "nonce": nonce,
     });
-    std::fs::write(data.join("application.json"), app.to_string()).unwrap();
+    let file = data.join(format!("application-{nonce}.json"));
+    std::fs::write(&file, app.to_string()).unwrap();
     let mut sign = Command::new(env!("CARGO_BIN_EXE_qyzmet"))
         .args([
             "sign",
             "--key",
             data.join(format!("keys/{citizen}.p12")).to_str().unwrap(),
-            data.join("application.json").to_str().unwrap(),
+            file.to_str().unwrap(),
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -147,8 +145,21 @@ fn an_acknowledged_request_survives_kill_9() {
         .unwrap();
     writeln!(sign.stdin.take().unwrap(), "{password}").unwrap();
     assert!(sign.wait().unwrap().success());
-    let cms = std::fs::read(data.join("application.json.p7s")).unwrap();
-    let body = serde_json::json!({"cms": STANDARD.encode(cms), "attachments": []}).to_string();
+    let cms = std::fs::read(file.with_extension("json.p7s")).unwrap();
+    serde_json::json!({"cms": STANDARD.encode(cms), "attachments": []}).to_string()
+}
+
+#[test]
+fn an_acknowledged_request_survives_kill_9() {
+    let data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("durability");
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).unwrap();
+    let port = free_port();
+    let (mut first, addr) = serve(&data, port);
+    let password = demo_password(&data);
+    let citizen = "900312400000";
+    let token = log_in(&addr, citizen, &password);
+    let body = signed_filing(&data, &addr, citizen, &password, "durability-1");
     let (status, filed) = call(
         "POST",
         &format!("{addr}/api/portal/requests"),
@@ -231,5 +242,79 @@ fn an_acknowledged_request_survives_kill_9() {
     assert!(
         out.starts_with("tampered:") && out.contains("record"),
         "{out}"
+    );
+}
+
+#[test]
+fn notices_killed_mid_stream_are_each_delivered_once_after_the_restart() {
+    let data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("durability-notices");
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).unwrap();
+    let port = free_port();
+    let (mut first, addr) = serve(&data, port);
+    let password = demo_password(&data);
+    let citizen = "850101300005";
+    let token = log_in(&addr, citizen, &password);
+    let bodies: Vec<String> = (0..12)
+        .map(|i| signed_filing(&data, &addr, citizen, &password, &format!("mid-stream-{i}")))
+        .collect();
+    for body in &bodies {
+        let (status, filed) = call(
+            "POST",
+            &format!("{addr}/api/portal/requests"),
+            Some(&token),
+            Some(body),
+        );
+        assert_eq!(status, 201, "{filed}");
+    }
+    // Killed while the relay is sending their notices.
+    first.kill().unwrap();
+    let _ = first.wait();
+
+    let (mut second, addr) = serve(&data, port);
+    let depth = || {
+        let a = agent();
+        let mut r = a.get(&format!("{addr}/gateway/metrics")).call().unwrap();
+        let text = r.body_mut().read_to_string().unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("qyzmet_gateway_outbox_depth "))
+            .and_then(|n| n.parse::<i64>().ok())
+    };
+    let start = std::time::Instant::now();
+    while depth() != Some(0) {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "the outbox never drained"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let token = log_in(&addr, citizen, &password);
+    let (_, shown) = call(
+        "GET",
+        &format!("{addr}/api/portal/notifications"),
+        Some(&token),
+        None,
+    );
+    let shown = shown.as_array().unwrap().len() as i64;
+    second.kill().unwrap();
+    let _ = second.wait();
+    assert!(shown >= 12, "{shown}");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let store = rt
+        .block_on(qyzmet_store::Store::open(&format!(
+            "sqlite://{}",
+            data.join("qyzmet.db").display()
+        )))
+        .unwrap();
+    assert_eq!(
+        rt.block_on(store.notices_pending()).unwrap(),
+        0,
+        "nothing left on its way"
+    );
+    assert_eq!(
+        rt.block_on(store.inbox_len()).unwrap(),
+        shown,
+        "each notice the cabinet shows arrived once"
     );
 }

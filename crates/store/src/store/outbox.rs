@@ -226,14 +226,13 @@ impl Store {
 
     /// How many notices are on their way (the outbox's depth).
     pub async fn notices_pending(&self) -> Result<i64> {
-        let n: i64 =
-            on_read!(self, |p| {
-                sqlx::query_scalar(
+        let n: i64 = on_read!(self, |p| {
+            sqlx::query_scalar(
             "SELECT COUNT(*) FROM notifications WHERE delivery IN ('on_delivery', 'not_delivered')"
         )
         .fetch_one(p)
         .await?
-            });
+        });
         Ok(n)
     }
 
