@@ -158,7 +158,7 @@ impl GatewayConfig {
             key,
             issuers,
             log,
-            window: chrono::Duration::minutes(5),
+            window: chrono::Duration::minutes(2),
         }
     }
 }
@@ -472,20 +472,30 @@ impl Gateway {
                 });
             }
         }
-        // A request is taken once by its id. A notice may come again under its id — the
-        // sender retries what it does not know arrived — and its receiver takes it once; what
-        // the gateway refuses is the same signed message brought twice.
-        let key = match m.kind {
-            MessageKind::Request | MessageKind::Response => m.message_id.clone(),
-            MessageKind::Notification | MessageKind::Update => sealed.hash_hex(),
+        // A request is taken once by its id, and only within the window of its date. A
+        // notice may come again under its id — its sender retries what it does not know
+        // arrived — and may have waited on the road (a receiver down for hours): its
+        // receiver's inbox takes each id once, and the gateway refuses the same signed notice
+        // brought twice while its date is in the window.
+        let result = match m.kind {
+            MessageKind::Request | MessageKind::Response => {
+                self.inner.seen.take(&m.message_id, m.message_date, now)
+            }
+            MessageKind::Notification | MessageKind::Update => {
+                match self
+                    .inner
+                    .seen
+                    .take(&sealed.hash_hex(), m.message_date, now)
+                {
+                    Err(Stale::OutOfWindow) => Ok(()),
+                    other => other,
+                }
+            }
         };
-        self.inner
-            .seen
-            .take(&key, m.message_date, now)
-            .map_err(|s| match s {
-                Stale::Replayed => GatewayError::Replayed(m.message_id.clone()),
-                Stale::OutOfWindow => GatewayError::OutOfWindow(m.message_id.clone()),
-            })
+        result.map_err(|s| match s {
+            Stale::Replayed => GatewayError::Replayed(m.message_id.clone()),
+            Stale::OutOfWindow => GatewayError::OutOfWindow(m.message_id.clone()),
+        })
     }
 
     /// The receiving side: take a signed message off the road, check and log it, hand it to

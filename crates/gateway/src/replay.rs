@@ -1,8 +1,10 @@
-//! Replay protection: a message id is taken once. Ids are remembered for a window; a message
-//! dated outside the window (too old to be remembered, or from the future) is refused, so the
-//! memory stays bounded by the window and the rate.
+//! Replay protection: a message id is taken once. A message dated outside the window (too old
+//! to be remembered, or from the future) is refused, so an id needs remembering only until
+//! its message's date leaves the window; memory is bounded by the rate times the window.
+//! Ids are kept as 16 bytes of their SHA-256.
 
 use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 
@@ -15,6 +17,8 @@ pub enum Stale {
     OutOfWindow,
 }
 
+type Key = [u8; 16];
+
 /// The ids seen within the window.
 pub struct Seen {
     window: Duration,
@@ -23,8 +27,16 @@ pub struct Seen {
 
 #[derive(Default)]
 struct Inner {
-    ids: HashSet<String>,
-    order: VecDeque<(DateTime<Utc>, String)>,
+    ids: HashSet<Key>,
+    /// (when the id may be forgotten, the id), in the order taken.
+    order: VecDeque<(DateTime<Utc>, Key)>,
+}
+
+fn key(id: &str) -> Key {
+    let h = Sha256::digest(id.as_bytes());
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&h[..16]);
+    k
 }
 
 impl Seen {
@@ -40,19 +52,23 @@ impl Seen {
         if dated < now - self.window || dated > now + self.window {
             return Err(Stale::OutOfWindow);
         }
+        let k = key(id);
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        while let Some((at, _)) = inner.order.front() {
-            if *at >= now - self.window - self.window {
+        while let Some((forget, _)) = inner.order.front() {
+            // Dates within the window arrive roughly in order; an id remembered a little
+            // longer than needed does no harm.
+            if *forget >= now {
                 break;
             }
             if let Some((_, old)) = inner.order.pop_front() {
                 inner.ids.remove(&old);
             }
         }
-        if !inner.ids.insert(id.to_string()) {
+        if !inner.ids.insert(k) {
             return Err(Stale::Replayed);
         }
-        inner.order.push_back((now, id.to_string()));
+        // After `dated + window` a message of this date is refused as out of the window.
+        inner.order.push_back((dated.max(now) + self.window, k));
         Ok(())
     }
 }
@@ -67,6 +83,11 @@ mod tests {
         let now = Utc::now();
         assert_eq!(seen.take("a", now, now), Ok(()));
         assert_eq!(seen.take("a", now, now), Err(Stale::Replayed));
+        assert_eq!(
+            seen.take("a", now + Duration::minutes(4), now + Duration::minutes(4)),
+            Err(Stale::Replayed),
+            "remembered while its date is in the window"
+        );
         assert_eq!(
             seen.take("b", now - Duration::minutes(6), now),
             Err(Stale::OutOfWindow)

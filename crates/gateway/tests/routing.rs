@@ -554,3 +554,26 @@ async fn one_signature_covers_a_batch_and_no_member_can_be_altered_or_moved() {
     );
     assert_eq!(w.registry.received.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn a_notice_that_waited_on_the_road_is_still_taken_but_a_late_request_is_not() {
+    let w = setup();
+    w.gw.grant(&w.gbd, &w.agency, "agency.notice");
+    let mut late = Envelope::notification(&w.gbd, &w.agency, "agency.notice", json!({}));
+    late.message_date = Utc::now() - Duration::hours(3);
+    w.gw.deliver(late.clone()).await.unwrap();
+    // The same signed notice twice inside the window is a replay.
+    let fresh = Envelope::notification(&w.gbd, &w.agency, "agency.notice", json!({}));
+    let sealed = w.gw.seal(&fresh).await.unwrap();
+    w.gw.receive(sealed.clone()).await.unwrap();
+    assert_eq!(
+        w.gw.receive(sealed).await.unwrap_err().code(),
+        "gateway.replayed"
+    );
+    let mut old = Envelope::request(&w.agency, &w.gbd, "gbd-fl.person", json!({ "iin": "1" }));
+    old.message_date = Utc::now() - Duration::hours(3);
+    assert_eq!(
+        w.gw.request(old).await.unwrap_err().code(),
+        "gateway.out_of_window"
+    );
+}
