@@ -166,7 +166,8 @@ fn main() {
     let clients = env("QYZMET_BENCH_CLIENTS", 32);
     let rate = env("QYZMET_BENCH_RATE", 1000) as f64;
     let seconds = env("QYZMET_BENCH_SECONDS", 10);
-    let server = start(None);
+    // The relay as `serve` runs it, not the tests' quick one.
+    let server = start_with(None, Some(qyzmet_agency::outbox::OutboxConfig::default()));
     let url = format!("{}/api/portal/requests", server.base);
     eprintln!(
         "signing {} applications…",
