@@ -14,6 +14,7 @@ pub fn router(gateway: Gateway) -> Router {
         .route("/gateway/health", get(health))
         .route("/gateway/participants", get(participants))
         .route("/gateway/participants/{id}/allowed", get(allowed))
+        .route("/gateway/services", get(services))
         .route("/gateway/metrics", get(metrics))
         .with_state(gateway)
 }
@@ -39,6 +40,10 @@ async fn health(State(g): State<Gateway>) -> Response {
 
 async fn participants(State(g): State<Gateway>) -> Response {
     Json(g.participants()).into_response()
+}
+
+async fn services(State(g): State<Gateway>) -> Response {
+    Json(g.services()).into_response()
 }
 
 async fn allowed(State(g): State<Gateway>, Path(id): Path<String>) -> Response {

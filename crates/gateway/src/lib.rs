@@ -331,6 +331,21 @@ impl Gateway {
         out
     }
 
+    /// Every service offered on this node, by whom (metadata: list services): those that
+    /// someone was granted.
+    pub fn services(&self) -> Vec<Allowed> {
+        let locals = read(&self.inner.locals);
+        let offered: BTreeSet<(ParticipantId, String)> = read(&self.inner.grants)
+            .iter()
+            .filter(|(_, r, _)| locals.contains_key(r))
+            .map(|(_, r, s)| (r.clone(), s.clone()))
+            .collect();
+        offered
+            .into_iter()
+            .map(|(recipient, service)| Allowed { recipient, service })
+            .collect()
+    }
+
     /// What `sender` may call (metadata: allowed services).
     pub fn allowed(&self, sender: &ParticipantId) -> Vec<Allowed> {
         read(&self.inner.grants)

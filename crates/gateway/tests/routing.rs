@@ -486,6 +486,11 @@ async fn metadata_health_and_metrics_over_http() {
         serde_json::from_str::<serde_json::Value>(&allowed).unwrap(),
         json!([{ "recipient": "gbd-fl", "service": "gbd-fl.person" }])
     );
+    let (_, services) = get("/gateway/services").await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&services).unwrap(),
+        json!([{ "recipient": "gbd-fl", "service": "gbd-fl.person" }])
+    );
     let (s, _) = get("/gateway/participants/nobody/allowed").await;
     assert_eq!(s, 404);
     let (_, metrics) = get("/gateway/metrics").await;
