@@ -27,6 +27,7 @@ impl BatchSigner {
         std::thread::Builder::new()
             .name(format!("signer {}", key.participant()))
             .spawn(move || {
+                let mut signer = key.reusable();
                 while let Ok(first) = rx.recv() {
                     let mut jobs = vec![first];
                     while jobs.len() < MOST_AT_ONCE {
@@ -37,7 +38,10 @@ impl BatchSigner {
                     }
                     let leaves: Vec<[u8; 32]> = jobs.iter().map(|j| leaf(&j.bytes)).collect();
                     let (root, paths) = tree(&leaves);
-                    let signed = key.sign(&root);
+                    let signed = match &mut signer {
+                        Ok(s) => s.sign(&root).map_err(|e| e.to_string()),
+                        Err(e) => Err(e.clone()),
+                    };
                     let batch = jobs.len() as u32;
                     for ((i, job), path) in jobs.into_iter().enumerate().zip(paths) {
                         let sealed = signed.clone().map(|signature| Sealed {

@@ -100,6 +100,11 @@ impl SystemKey {
         &self.cert
     }
 
+    /// A signer for one thread's many signatures (the batch signer's).
+    pub fn reusable(&self) -> Result<qyzmet_pki::key::ReusableSigner, String> {
+        self.key.reusable().map_err(|e| e.to_string())
+    }
+
     /// Sign `bytes` (SHA-256 with the key's algorithm).
     pub fn sign(&self, bytes: &[u8]) -> Result<Vec<u8>, String> {
         self.key.sign(bytes).map_err(|e| e.to_string())

@@ -59,6 +59,21 @@ impl fmt::Debug for SigningKey {
     }
 }
 
+/// See [`SigningKey::reusable`]. The same signatures as [`SigningKey::sign`] makes.
+pub struct ReusableSigner {
+    ctx: openssl::pkey_ctx::PkeyCtx<Private>,
+}
+
+impl ReusableSigner {
+    /// Sign `message` (SHA-256, then the key's algorithm).
+    pub fn sign(&mut self, message: &[u8]) -> Result<Vec<u8>> {
+        let digest = crate::algorithm::sha256(message);
+        let mut out = Vec::new();
+        self.ctx.sign_to_vec(&digest, &mut out)?;
+        Ok(out)
+    }
+}
+
 impl SigningKey {
     pub fn generate(kind: KeyType) -> Result<Self> {
         let pkey = match kind {
@@ -96,6 +111,15 @@ impl SigningKey {
         self.algorithm
     }
 
+    /// A signer kept for many signatures by one thread: its OpenSSL context is made once,
+    /// so a signature is one `EVP_PKEY_sign` of a digest (as [`VerifyingKey`] keeps its own).
+    pub fn reusable(&self) -> Result<ReusableSigner> {
+        let mut ctx = openssl::pkey_ctx::PkeyCtx::new(&self.pkey)?;
+        ctx.sign_init()?;
+        ctx.set_signature_md(openssl::md::Md::sha256())?;
+        Ok(ReusableSigner { ctx })
+    }
+
     /// Sign `message` (hashing it with the algorithm's digest).
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         let mut signer = openssl::sign::Signer::new(MessageDigest::sha256(), &self.pkey)?;
@@ -129,5 +153,27 @@ impl SigningKey {
 
     pub(crate) fn pkey(&self) -> &PKey<Private> {
         &self.pkey
+    }
+}
+
+#[cfg(test)]
+mod reusable_tests {
+    use super::*;
+
+    #[test]
+    fn a_reused_signer_signs_what_the_key_verifies_again_and_again() {
+        for kind in [KeyType::EcdsaP256, KeyType::Rsa2048] {
+            let key = SigningKey::generate(kind).unwrap();
+            let public = key.verifying_key().unwrap();
+            let mut signer = key.reusable().unwrap();
+            for message in [&b"first"[..], b"second", b""] {
+                let signature = signer.sign(message).unwrap();
+                assert!(public.verify_sha256(message, &signature).unwrap(), "{kind}");
+                assert!(
+                    !public.verify_sha256(b"other", &signature).unwrap(),
+                    "{kind}"
+                );
+            }
+        }
     }
 }
