@@ -48,6 +48,37 @@ fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
     sorted[((sorted.len() as f64 - 1.0) * p) as usize]
 }
 
+/// `clients` tasks each sending `count` requests from `a` to `b` through `gw`, one after
+/// another; the round trip of each.
+async fn requests(
+    gw: &Gateway,
+    a: &ParticipantId,
+    b: &ParticipantId,
+    clients: usize,
+    count: usize,
+) -> Vec<std::time::Duration> {
+    let tasks: Vec<_> = (0..clients)
+        .map(|c| {
+            let (gw, a, b) = (gw.clone(), a.clone(), b.clone());
+            tokio::spawn(async move {
+                let mut lat = Vec::with_capacity(count);
+                for i in 0..count {
+                    let m = Envelope::request(&a, &b, "query", body(c * count + i));
+                    let t = Instant::now();
+                    gw.request(m).await.unwrap();
+                    lat.push(t.elapsed());
+                }
+                lat
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all
+}
+
 fn body(i: usize) -> serde_json::Value {
     // About the size of a state-database question with its context.
     json!({ "iin": format!("{:012}", 850101300005u64 + i as u64), "purpose": "the provider checks the applicant", "request": "AGENCY-2026-000123", "padding": "x".repeat(300) })
@@ -101,28 +132,7 @@ fn main() {
 
     for (label, concurrency, count) in [("max", clients, per_client), ("one at a time", 1, 5_000)] {
         let started = Instant::now();
-        let mut lat = rt.block_on(async {
-            let tasks: Vec<_> = (0..concurrency)
-                .map(|c| {
-                    let (gw, a, b) = (gw.clone(), a.clone(), b.clone());
-                    tokio::spawn(async move {
-                        let mut lat = Vec::with_capacity(count);
-                        for i in 0..count {
-                            let m = Envelope::request(&a, &b, "query", body(c * count + i));
-                            let t = Instant::now();
-                            gw.request(m).await.unwrap();
-                            lat.push(t.elapsed());
-                        }
-                        lat
-                    })
-                })
-                .collect();
-            let mut all = Vec::new();
-            for t in tasks {
-                all.extend(t.await.unwrap());
-            }
-            all
-        });
+        let mut lat = rt.block_on(requests(&gw, &a, &b, concurrency, count));
         let took = started.elapsed();
         lat.sort();
         let calls = lat.len() as f64;
@@ -230,28 +240,7 @@ fn over_nats(rt: &tokio::runtime::Runtime, nca: &mut Nca, dir: &std::path::Path)
     let serving = rt.block_on(road_b.serve(b.clone(), gbd.clone())).unwrap();
     let (clients, count) = (64usize, 500usize);
     let started = Instant::now();
-    let mut lat = rt.block_on(async {
-        let tasks: Vec<_> = (0..clients)
-            .map(|c| {
-                let (a, agency, gbd) = (a.clone(), agency.clone(), gbd.clone());
-                tokio::spawn(async move {
-                    let mut lat = Vec::with_capacity(count);
-                    for i in 0..count {
-                        let m = Envelope::request(&agency, &gbd, "query", body(c * count + i));
-                        let t = Instant::now();
-                        a.request(m).await.unwrap();
-                        lat.push(t.elapsed());
-                    }
-                    lat
-                })
-            })
-            .collect();
-        let mut all = Vec::new();
-        for t in tasks {
-            all.extend(t.await.unwrap());
-        }
-        all
-    });
+    let mut lat = rt.block_on(requests(&a, &agency, &gbd, clients, count));
     let took = started.elapsed();
     lat.sort();
     println!(

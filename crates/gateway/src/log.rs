@@ -155,15 +155,17 @@ impl LogConfig {
     }
 }
 
+type Ack = tokio::sync::oneshot::Sender<Result<u64, String>>;
+
 enum Job {
     Append {
         kind: RecordKind,
         payload: Vec<u8>,
-        ack: tokio::sync::oneshot::Sender<Result<u64, String>>,
+        ack: Ack,
     },
-    Seal(tokio::sync::oneshot::Sender<Result<u64, String>>),
+    Seal(Ack),
     /// Answer with the last sequence number: the writer is alive.
-    Ping(tokio::sync::oneshot::Sender<Result<u64, String>>),
+    Ping(Ack),
 }
 
 /// The log's writer, shared by every sender: cloning shares the one writing thread.
@@ -205,35 +207,30 @@ impl MessageLog {
         self.records.load(Ordering::Relaxed)
     }
 
-    /// Append a record; answered with its sequence number once it is in the file.
-    pub async fn append(&self, kind: RecordKind, payload: Vec<u8>) -> Result<u64, String> {
+    /// Give the writer a job and wait for its answer.
+    async fn ask(&self, job: impl FnOnce(Ack) -> Job) -> Result<u64, String> {
         let (ack, done) = tokio::sync::oneshot::channel();
         self.tx
-            .send(Job::Append { kind, payload, ack })
+            .send(job(ack))
             .map_err(|_| "the message log is closed".to_string())?;
         done.await
             .map_err(|_| "the message log stopped".to_string())?
     }
 
+    /// Append a record; answered with its sequence number once it is in the file.
+    pub async fn append(&self, kind: RecordKind, payload: Vec<u8>) -> Result<u64, String> {
+        self.ask(|ack| Job::Append { kind, payload, ack }).await
+    }
+
     /// Whether the writer answers: the last sequence number written.
     pub async fn ping(&self) -> Result<u64, String> {
-        let (ack, done) = tokio::sync::oneshot::channel();
-        self.tx
-            .send(Job::Ping(ack))
-            .map_err(|_| "the message log is closed".to_string())?;
-        done.await
-            .map_err(|_| "the message log stopped".to_string())?
+        self.ask(Job::Ping).await
     }
 
     /// Seal now; answered with the seal's sequence number (or the last seal's, when nothing
     /// came since).
     pub async fn seal(&self) -> Result<u64, String> {
-        let (ack, done) = tokio::sync::oneshot::channel();
-        self.tx
-            .send(Job::Seal(ack))
-            .map_err(|_| "the message log is closed".to_string())?;
-        done.await
-            .map_err(|_| "the message log stopped".to_string())?
+        self.ask(Job::Seal).await
     }
 }
 
