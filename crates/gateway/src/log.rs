@@ -94,6 +94,20 @@ pub struct Record {
     pub hash: [u8; 32],
 }
 
+impl Record {
+    /// Whether the record's hash is the hash of its content.
+    pub fn is_intact(&self) -> bool {
+        self.hash
+            == record_hash(
+                self.kind as u8,
+                self.seq,
+                self.at.timestamp_micros(),
+                &self.prev,
+                &self.payload,
+            )
+    }
+}
+
 const HEAD: usize = 4 + 1 + 8 + 8 + 32;
 const ZERO: [u8; 32] = [0; 32];
 
@@ -534,15 +548,7 @@ fn read_tail(path: &Path) -> Result<Tail, String> {
     loop {
         match reader.next_record() {
             Ok(Some(r)) => {
-                if r.hash
-                    != record_hash(
-                        r.kind as u8,
-                        r.seq,
-                        r.at.timestamp_micros(),
-                        &r.prev,
-                        &r.payload,
-                    )
-                {
+                if !r.is_intact() {
                     return Err(format!(
                         "{}: record {} was altered; run `qyzmet gateway verify-log` and restore the log before the gateway starts",
                         path.display(),
@@ -744,15 +750,7 @@ pub fn verify(dir: &Path, trusted: &[Cert]) -> Result<LogReport, Tampered> {
                 Err(ReadError::Bad(e)) => return Err(fault(offset, None, e)),
             };
             let seq = Some(r.seq);
-            if r.hash
-                != record_hash(
-                    r.kind as u8,
-                    r.seq,
-                    r.at.timestamp_micros(),
-                    &r.prev,
-                    &r.payload,
-                )
-            {
+            if !r.is_intact() {
                 return Err(fault(
                     offset,
                     seq,
