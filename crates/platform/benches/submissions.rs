@@ -15,6 +15,10 @@
 mod common;
 
 use common::*;
+
+/// The allocator `qyzmet` runs with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
