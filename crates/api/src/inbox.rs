@@ -1,6 +1,7 @@
 //! A receiving system's door for notices: it takes each message id into its inbox once, so
 //! that a notice the sender delivers again (it did not learn that the first attempt arrived)
-//! takes no second effect. The portal's cabinet and the CSC's IS show the notice itself.
+//! takes no second effect. The notice is kept beside its id, in the receiver's own database:
+//! the portal's cabinet and the CSC's IS show what reached them, not the provider's rows.
 //!
 //! The ids of the notices arriving together are written in one transaction, by one task: a
 //! relay delivers many at once, and a transaction each would hold the database's one writer
@@ -9,13 +10,18 @@
 use async_trait::async_trait;
 use qyzmet_gateway::services::Notice;
 use qyzmet_gateway::{Endpoint, Envelope, MessageKind};
-use qyzmet_store::Store;
+use qyzmet_store::{ReceivedNotice, Store, Taken};
 use serde::Deserialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{mpsc, oneshot};
 
-type Take = (String, String, oneshot::Sender<Result<bool, String>>);
+struct Take {
+    message_id: String,
+    sender: String,
+    notice: ReceivedNotice,
+    ack: oneshot::Sender<Result<bool, String>>,
+}
 
 /// The door of a system that receives notices for `service`.
 pub struct NoticeInbox {
@@ -46,13 +52,18 @@ impl NoticeInbox {
             tokio::spawn(async move {
                 let mut waiting = Vec::with_capacity(256);
                 while rx.recv_many(&mut waiting, 256).await > 0 {
-                    let ids: Vec<(&str, &str)> = waiting
+                    let taken: Vec<Taken<'_>> = waiting
                         .iter()
-                        .map(|(id, sender, _)| (id.as_str(), sender.as_str()))
+                        .map(|t| Taken {
+                            message_id: &t.message_id,
+                            sender: &t.sender,
+                            notice: Some(&t.notice),
+                        })
                         .collect();
-                    let result = store.take_all_into_inbox(&ids, chrono::Utc::now()).await;
-                    for (i, (_, _, ack)) in waiting.drain(..).enumerate() {
-                        let _ = ack.send(match &result {
+                    let result = store.take_all_into_inbox(&taken, chrono::Utc::now()).await;
+                    drop(taken);
+                    for (i, t) in waiting.drain(..).enumerate() {
+                        let _ = t.ack.send(match &result {
                             Ok(new) => Ok(new[i]),
                             Err(e) => Err(format!("the inbox cannot be written: {e}")),
                         });
@@ -74,11 +85,24 @@ impl Endpoint for NoticeInbox {
                 message.kind.as_str()
             ));
         }
-        let _notice: Notice =
+        let notice: Notice =
             Notice::deserialize(&message.body).map_err(|e| format!("not a notice: {e}"))?;
         let (ack, done) = oneshot::channel();
+        let take = Take {
+            message_id: message.message_id,
+            sender: message.sender.0,
+            notice: ReceivedNotice {
+                service: self.service.to_string(),
+                addressee: notice.to,
+                request: notice.request_id,
+                number: notice.number,
+                status: notice.status,
+                text: notice.text,
+            },
+            ack,
+        };
         self.writer()
-            .send((message.message_id.clone(), message.sender.0.clone(), ack))
+            .send(take)
             .await
             .map_err(|_| "the inbox stopped".to_string())?;
         let first = done.await.map_err(|_| "the inbox stopped".to_string())??;

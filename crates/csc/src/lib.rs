@@ -23,8 +23,8 @@ use qyzmet_core::calendar::WorkingCalendar;
 use qyzmet_core::regulation::{Catalog, ChannelKind};
 use qyzmet_core::Text;
 use qyzmet_gateway::services::{
-    registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, ACT, AGENCY, CSC, FILE,
-    QUERY,
+    registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, ACT, AGENCY, CSC,
+    CSC_NOTICE, FILE, QUERY,
 };
 use qyzmet_gateway::Gateway;
 use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
@@ -196,7 +196,7 @@ async fn perform(
 }
 
 async fn notifications(State(c): State<CscIs>, session: Session) -> Result<Json<Value>, ApiError> {
-    operator(&session.principal)?;
-    let list = c.store.notifications_for(&session.user.id).await?;
+    let csc = operator(&session.principal)?;
+    let list = c.store.received_notices(CSC_NOTICE, csc).await?;
     Ok(Json(qyzmet_api::requests::notices(&list)))
 }

@@ -13,7 +13,6 @@ use qyzmet_gateway::{Endpoint, Envelope, ParticipantId, SystemKey};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 const AIGERIM: &str = "900312400000";
 const UP: u8 = 0;
@@ -81,17 +80,6 @@ fn inbox_len(server: &Server) -> i64 {
         .runtime
         .block_on(server.platform.store.inbox_len())
         .unwrap()
-}
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]

@@ -400,12 +400,48 @@ fn a_motivated_refusal_reaches_the_citizen_signed() {
         .as_str()
         .unwrap()
         .contains("справка о доходах"));
-    let notices = aigerim.get("/api/portal/notifications").ok();
-    assert!(notices
+    let notices = aigerim.notices_until("/api/portal/notifications", |n| {
+        n["request"] == json!(id) && n["status"] == "refused"
+    });
+    let notice = notices
         .as_array()
         .unwrap()
         .iter()
-        .any(|n| n["request"] == json!(id) && n["status"] == "refused"));
+        .find(|n| n["request"] == json!(id))
+        .unwrap()["id"]
+        .clone();
+    // Another citizen neither sees the notice nor can mark it read.
+    let other = Client::login(server, "581205400815");
+    let theirs = other.get("/api/portal/notifications").ok();
+    assert!(!theirs
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["request"] == json!(id)));
+    other
+        .post(
+            &format!("/api/portal/notifications/{notice}/read"),
+            json!({}),
+        )
+        .refused(404, "not_found");
+    let mine = |c: &Client| {
+        c.get("/api/portal/notifications")
+            .ok()
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == notice)
+            .unwrap()["read"]
+            .clone()
+    };
+    assert_eq!(mine(&aigerim), json!(false));
+    aigerim
+        .post(
+            &format!("/api/portal/notifications/{notice}/read"),
+            json!({}),
+        )
+        .ok();
+    assert_eq!(mine(&aigerim), json!(true));
 }
 
 #[test]
@@ -477,16 +513,12 @@ fn a_deadline_is_extended_with_its_reason_and_the_citizen_told() {
         )
         .ok();
     assert_eq!(v["status"], "deadline_extended", "{v}");
-    let notices = citizen.get("/api/portal/notifications").ok();
-    assert!(notices
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|n| n["request"] == json!(id)
+    citizen.notices_until("/api/portal/notifications", |n| {
+        n["request"] == json!(id)
             && n["text"]["ru"]
                 .as_str()
-                .unwrap()
-                .contains("Запрошены сведения")));
+                .is_some_and(|t| t.contains("Запрошены сведения"))
+    });
     // The unemployed certificate's regulation does not allow it.
     let aigerim = Client::login(server, AIGERIM);
     let filed = aigerim

@@ -15,7 +15,7 @@
 //! | `GET  /api/portal/doctors` | the doctors of the clinics (doctors' schedules) |
 //! | `GET  /api/portal/doctors/{id}/slots?date=` | a doctor's free slots on a day |
 //! | `GET  /api/portal/phc-organisations` | the PHC organisations one may attach to |
-//! | `GET  /api/portal/notifications` | the cabinet's notifications |
+//! | `GET  /api/portal/notifications` | the cabinet's notifications (as they reached the portal) |
 //! | `POST /api/portal/notifications/{id}/read` | mark one read |
 
 use axum::extract::{FromRef, Path, State};
@@ -35,7 +35,7 @@ use qyzmet_core::regulation::{Catalog, ChannelKind};
 use qyzmet_core::{Lang, Text};
 use qyzmet_gateway::services::{
     registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, ACT, AGENCY, FILE,
-    PORTAL, QUERY,
+    PORTAL, PORTAL_NOTICE, QUERY,
 };
 use qyzmet_gateway::Gateway;
 use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
@@ -408,7 +408,8 @@ async fn notifications(
     State(c): State<Cabinet>,
     session: Session,
 ) -> Result<Json<Value>, ApiError> {
-    let list = c.store.notifications_for(&session.user.id).await?;
+    let me = recipient_only(&session)?;
+    let list = c.store.received_notices(PORTAL_NOTICE, &me).await?;
     Ok(Json(qyzmet_api::requests::notices(&list)))
 }
 
@@ -417,7 +418,8 @@ async fn read(
     session: Session,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    c.store.mark_read(&session.user.id, id).await?;
+    let me = recipient_only(&session)?;
+    c.store.mark_received_read(PORTAL_NOTICE, &me, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -421,3 +421,24 @@ pub struct QueueFilter {
     pub overdue_at: Option<DateTime<Utc>>,
     pub limit: Option<u32>,
 }
+
+/// A message a receiving system takes into its inbox, with the notice it carries (kept for
+/// the system's people to read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken<'a> {
+    pub message_id: &'a str,
+    pub sender: &'a str,
+    pub notice: Option<&'a ReceivedNotice>,
+}
+
+/// A notice as the system that received it keeps it: for whom (`addressee`: the recipient's
+/// IIN/BIN or the CSC's code) under which gateway service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedNotice {
+    pub service: String,
+    pub addressee: String,
+    pub request: Option<String>,
+    pub number: Option<String>,
+    pub status: Option<Status>,
+    pub text: Text,
+}

@@ -10,7 +10,7 @@ mod common;
 use chrono::{Duration, TimeZone, Utc};
 use common::*;
 use qyzmet_core::regulation::{ChannelKind, Status};
-use qyzmet_core::Lang;
+use qyzmet_core::{Lang, Text};
 use qyzmet_store::*;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -1245,5 +1245,74 @@ both!(
             .await
             .unwrap());
         assert_eq!(s.inbox_len().await.unwrap(), 2);
+
+        // A notice is kept beside its id, once, for its addressee only.
+        let notice = |to: &str, text: &str| ReceivedNotice {
+            service: "portal.notice".into(),
+            addressee: to.into(),
+            request: Some(a.id.to_string()),
+            number: Some("N-1".into()),
+            status: Some(Status::Completed),
+            text: Text::new(text, text, text),
+        };
+        let (first, other) = (
+            notice("900101300123", "ready"),
+            notice("850202400456", "theirs"),
+        );
+        fn take<'a>(id: &'a str, n: &'a ReceivedNotice) -> Taken<'a> {
+            Taken {
+                message_id: id,
+                sender: "agency",
+                notice: Some(n),
+            }
+        }
+        let (first, other) = (&first, &other);
+        let new = s
+            .take_all_into_inbox(
+                &[take("m-1", first), take("m-1", first), take("m-2", other)],
+                now,
+            )
+            .await
+            .unwrap();
+        assert_eq!(new, [true, false, true]);
+        assert_eq!(
+            s.take_all_into_inbox(&[take("m-1", first)], later)
+                .await
+                .unwrap(),
+            [false],
+            "a redelivered notice takes no second effect"
+        );
+        let mine = s
+            .received_notices("portal.notice", "900101300123")
+            .await
+            .unwrap();
+        assert_eq!(mine.len(), 1, "{mine:?}");
+        assert_eq!(
+            (mine[0].text.en.as_str(), mine[0].status, mine[0].read),
+            ("ready", Some(Status::Completed), false)
+        );
+        assert_eq!(mine[0].request.as_ref(), Some(&a.id));
+        assert!(s
+            .received_notices("csc.notice", "900101300123")
+            .await
+            .unwrap()
+            .is_empty());
+        let e = s
+            .mark_received_read("portal.notice", "850202400456", mine[0].id)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, StoreError::NotFound { .. }),
+            "not theirs to mark"
+        );
+        s.mark_received_read("portal.notice", "900101300123", mine[0].id)
+            .await
+            .unwrap();
+        assert!(
+            s.received_notices("portal.notice", "900101300123")
+                .await
+                .unwrap()[0]
+                .read
+        );
     }
 );

@@ -210,7 +210,30 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
+/// Wait (up to 20 s) until `done`: for what arrives through the gateway in its own time.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out waiting: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 impl Client {
+    /// The notifications at `path` once one of them is as `wanted` (notices reach the
+    /// portal's and the CSC's own databases through the gateway's outbox, not at once).
+    pub fn notices_until(&self, path: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        let mut last = Value::Null;
+        wait_until(&format!("a notice at {path}"), || {
+            last = self.get(path).ok();
+            last.as_array().is_some_and(|l| l.iter().any(&wanted))
+        });
+        last
+    }
+
     pub fn anonymous(server: &Server) -> Client {
         Client {
             base: server.base.clone(),
@@ -591,15 +614,23 @@ pub fn run_service(server: &Server, service: &str, recipient: &str) {
         let citizen = Client::login(server, recipient);
         let mine = citizen.get(&format!("/api/portal/requests/{id}")).ok();
         assert_eq!(mine["status"], end["status"]);
-        let notices = citizen.get("/api/portal/notifications").ok();
-        assert!(
-            notices
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|n| n["request"] == json!(id)),
-            "{service} {channel}: no notice in the cabinet"
-        );
+        citizen.notices_until("/api/portal/notifications", |n| n["request"] == json!(id));
+        if channel == "csc" {
+            // The CSC that filed it is told too, in its own IS; another CSC is not.
+            Client::as_role(server, "operator", Some("csc-aiyrtau"))
+                .notices_until("/api/csc/notifications", |n| n["request"] == json!(id));
+            let elsewhere = Client::as_role(server, "operator", Some("csc-astana"))
+                .get("/api/csc/notifications")
+                .ok();
+            assert!(
+                !elsewhere
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|n| n["request"] == json!(id)),
+                "{service}: another CSC sees the notice"
+            );
+        }
         if mine["has_result"] == json!(true) {
             let result = citizen
                 .get(&format!("/api/portal/requests/{id}/result"))

@@ -190,16 +190,20 @@ impl Store {
         sender: &str,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        Ok(self
-            .take_all_into_inbox(&[(message_id, sender)], at)
-            .await?[0])
+        let taken = Taken {
+            message_id,
+            sender,
+            notice: None,
+        };
+        Ok(self.take_all_into_inbox(&[taken], at).await?[0])
     }
 
-    /// [`Store::take_into_inbox`] for many messages in one transaction: for each, whether it
-    /// was new. An id twice in `messages` is new only the first time.
+    /// [`Store::take_into_inbox`] for many messages in one transaction, each with the notice
+    /// it carries written beside its id (only the first time): for each, whether it was new.
+    /// An id twice in `messages` is new only the first time.
     pub async fn take_all_into_inbox(
         &self,
-        messages: &[(&str, &str)],
+        messages: &[Taken<'_>],
         at: DateTime<Utc>,
     ) -> Result<Vec<bool>> {
         let mut taken = std::collections::HashSet::new();
@@ -214,14 +218,91 @@ impl Store {
                     rows.join(", ")
                 );
                 let mut q = sqlx::query_scalar::<_, String>(&sql).bind(at);
-                for (id, sender) in chunk {
-                    q = q.bind(*id).bind(*sender);
+                for m in chunk {
+                    q = q.bind(m.message_id).bind(m.sender);
                 }
-                taken.extend(q.fetch_all(&mut *tx).await?);
+                let new: std::collections::HashSet<String> =
+                    q.fetch_all(&mut *tx).await?.into_iter().collect();
+                let mut seen = std::collections::HashSet::new();
+                let notices: Vec<(&str, &ReceivedNotice)> = chunk
+                    .iter()
+                    .filter(|m| new.contains(m.message_id) && seen.insert(m.message_id))
+                    .filter_map(|m| m.notice.map(|n| (m.message_id, n)))
+                    .collect();
+                if !notices.is_empty() {
+                    let sql = super::insert_rows_sql(
+                        "INSERT INTO received_notices (message_id, service, addressee, \
+                         request_id, number, status, text_kk, text_ru, text_en, received_at)",
+                        notices.len(),
+                        10,
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (id, n) in notices {
+                        q = q
+                            .bind(id)
+                            .bind(&n.service)
+                            .bind(&n.addressee)
+                            .bind(&n.request)
+                            .bind(&n.number)
+                            .bind(n.status.map(super::status_word))
+                            .bind(&n.text.kk)
+                            .bind(&n.text.ru)
+                            .bind(&n.text.en)
+                            .bind(at);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                taken.extend(new);
             }
             tx.commit().await?;
         });
-        Ok(messages.iter().map(|(id, _)| taken.remove(*id)).collect())
+        Ok(messages
+            .iter()
+            .map(|m| taken.remove(m.message_id))
+            .collect())
+    }
+
+    /// The notices received under `service` for `addressee`, newest first.
+    pub async fn received_notices(
+        &self,
+        service: &str,
+        addressee: &str,
+    ) -> Result<Vec<Notification>> {
+        let rows = on_read!(self, |p| {
+            sqlx::query_as::<_, super::NotificationRow>(
+                "SELECT id, request_id, status, text_kk, text_ru, text_en, \
+                 received_at AS created_at, is_read FROM received_notices \
+                 WHERE service = $1 AND addressee = $2 ORDER BY id DESC",
+            )
+            .bind(service)
+            .bind(addressee)
+            .fetch_all(p)
+            .await?
+        });
+        rows.into_iter()
+            .map(super::NotificationRow::into_notification)
+            .collect()
+    }
+
+    /// Mark a received notice read, if it is `addressee`'s; otherwise it is not found.
+    pub async fn mark_received_read(&self, service: &str, addressee: &str, id: i64) -> Result<()> {
+        let affected = in_tx!(self, |tx| {
+            let r = sqlx::query(
+                "UPDATE received_notices SET is_read = TRUE \
+                 WHERE id = $1 AND service = $2 AND addressee = $3",
+            )
+            .bind(id)
+            .bind(service)
+            .bind(addressee)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            r.rows_affected()
+        });
+        if affected == 0 {
+            return Err(StoreError::not_found("notification", id));
+        }
+        Ok(())
     }
 
     /// How many notices are on their way (the outbox's depth).
