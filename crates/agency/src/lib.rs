@@ -6,7 +6,8 @@
 //! declared files by their hashes — and registered with a number in one transaction; then the
 //! engine runs it by its regulation. Outside systems (state databases, payment, schedules) are
 //! asked through the gateway; people act through the staff API ([`api`]) or, from a CSC,
-//! through the gateway's [`ACT`] service. Every change is written with its history lines and
+//! through the gateway's [`ACT`] service; the portal and the CSC read requests through
+//! [`READ`]. Every change is written with its history lines and
 //! its notices in one transaction.
 //!
 //! Must never: sign anything (results are signed by the employee's own key, in their client),
@@ -18,6 +19,8 @@ mod files;
 mod filing;
 pub mod outbox;
 mod outside;
+mod questionnaire;
+mod reading;
 pub mod result;
 mod sweep;
 
@@ -26,7 +29,9 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use qyzmet_api::ApiError;
 use qyzmet_core::calendar::WorkingCalendar;
 use qyzmet_core::regulation::{Catalog, Regulation};
-use qyzmet_gateway::services::{ActAnswer, ActRequest, Filing, FilingAnswer, ACT, FILE};
+use qyzmet_gateway::services::{
+    ActAnswer, ActRequest, Filing, FilingAnswer, ReadAnswer, ReadRequest, ACT, FILE, READ,
+};
 use qyzmet_gateway::{Endpoint, Envelope, Gateway};
 use qyzmet_pki::Verifier;
 use qyzmet_store::Store;
@@ -142,9 +147,18 @@ impl Endpoint for Door {
             }
             ACT => {
                 let act: ActRequest = serde_json::from_value(request).map_err(|e| e.to_string())?;
-                let answer = match self.0.outside_act(act).await {
+                let answer = match self.0.outside_act(&message.sender, act).await {
                     Ok(status) => ActAnswer::Done { status },
                     Err(e) => ActAnswer::Refused(e.into()),
+                };
+                serde_json::to_value(answer)
+            }
+            READ => {
+                let read: ReadRequest =
+                    serde_json::from_value(request).map_err(|e| e.to_string())?;
+                let answer = match self.0.read(&message.sender, read).await {
+                    Ok(found) => ReadAnswer::Found { found },
+                    Err(e) => ReadAnswer::Refused(e.into()),
                 };
                 serde_json::to_value(answer)
             }

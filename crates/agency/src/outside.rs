@@ -164,17 +164,14 @@ impl AgencyIs {
     /// An act from outside the provider, arriving through the gateway.
     pub(crate) async fn outside_act(
         &self,
+        system: &qyzmet_gateway::ParticipantId,
         act: qyzmet_gateway::services::ActRequest,
     ) -> Result<qyzmet_core::regulation::Status, ApiError> {
         use qyzmet_gateway::services::Act;
+        let principal = act.by;
+        crate::reading::vouched(system, &principal)?;
         let id = qyzmet_store::RequestId(act.request_id.clone());
         let req = self.inner.store.load_request(&id).await?;
-        let user = self
-            .inner
-            .store
-            .user(&qyzmet_store::UserId(act.by_user.clone()))
-            .await?;
-        let principal = qyzmet_api::principal_of(&self.inner.store, &user).await?;
         let scope_csc = match &req.summary.csc {
             Some(id) => Some(self.inner.store.organisation(id).await?.code),
             None => None,
@@ -214,6 +211,18 @@ impl AgencyIs {
                     ));
                 }
                 self.answer_payment(&req, &st, unit, facts, data).await?
+            }
+            Act::Answer { answers } => {
+                principal.can_read(&scope).map_err(crate::api::denied)?;
+                if !principal.has(qyzmet_accounts::Role::Recipient) {
+                    return Err(crate::api::denied(qyzmet_accounts::Denied::Role));
+                }
+                crate::questionnaire::check(reg, &st, &answers)?;
+                self.inner
+                    .store
+                    .save_answers(&req.summary.id, &serde_json::json!(answers), Utc::now())
+                    .await?;
+                return Ok(req.summary.status);
             }
             Act::Perform { operation, facts } => {
                 principal

@@ -156,3 +156,41 @@ pub struct Perform {
     #[serde(default)]
     pub facts: std::collections::BTreeMap<qyzmet_core::regulation::Check, bool>,
 }
+
+/// Read from the provider's IS through the gateway, for the person `from` vouches for.
+pub async fn read_through(
+    gateway: &qyzmet_gateway::Gateway,
+    from: &str,
+    p: &Principal,
+    read: qyzmet_gateway::services::Read,
+) -> Result<Value, ApiError> {
+    use qyzmet_gateway::services::{ReadAnswer, ReadRequest, AGENCY, READ};
+    let asked = ReadRequest {
+        on_behalf_of: p.clone(),
+        read,
+    };
+    match gateway.call(from, AGENCY, READ, &asked).await? {
+        ReadAnswer::Found { found } => Ok(found),
+        ReadAnswer::Refused(r) => Err(r.into()),
+    }
+}
+
+/// Act on request `id` at the provider's IS through the gateway, as `p`; the new status.
+pub async fn act_through(
+    gateway: &qyzmet_gateway::Gateway,
+    from: &str,
+    p: &Principal,
+    id: &str,
+    act: qyzmet_gateway::services::Act,
+) -> Result<axum::Json<Value>, ApiError> {
+    use qyzmet_gateway::services::{ActAnswer, ActRequest, ACT, AGENCY};
+    let asked = ActRequest {
+        request_id: id.to_string(),
+        by: p.clone(),
+        act,
+    };
+    match gateway.call(from, AGENCY, ACT, &asked).await? {
+        ActAnswer::Done { status } => Ok(axum::Json(json!({ "status": status }))),
+        ActAnswer::Refused(r) => Err(r.into()),
+    }
+}

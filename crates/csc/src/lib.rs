@@ -17,28 +17,24 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use qyzmet_accounts::{Denied, Principal, Role as AccountRole};
-use qyzmet_api::requests::{Perform, SignedFiling};
-use qyzmet_api::{denied, readable, ApiError, Body, Session};
-use qyzmet_core::calendar::WorkingCalendar;
-use qyzmet_core::regulation::{Catalog, ChannelKind};
+use qyzmet_api::requests::{act_through, read_through, Perform, SignedFiling};
+use qyzmet_api::{denied, ApiError, Body, Session};
+use qyzmet_core::regulation::ChannelKind;
 use qyzmet_core::Text;
 use qyzmet_gateway::services::{
-    registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, ACT, AGENCY, CSC,
-    CSC_NOTICE, FILE, QUERY,
+    registry_participant, Act, Filing, FilingAnswer, Read, AGENCY, CSC, CSC_NOTICE, FILE, QUERY,
 };
 use qyzmet_gateway::Gateway;
 use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
 use qyzmet_registries::{RegistryRequest, RegistryResponse};
 use qyzmet_store::Store;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 /// The CSC's IS.
+/// Its own database (operators, sessions, the notices that reached it) and the gateway.
 #[derive(Clone)]
 pub struct CscIs {
     store: Store,
-    catalog: Arc<Catalog>,
-    calendar: Arc<WorkingCalendar>,
     gateway: Gateway,
 }
 
@@ -49,18 +45,8 @@ impl FromRef<CscIs> for Store {
 }
 
 impl CscIs {
-    pub fn new(
-        store: Store,
-        catalog: Arc<Catalog>,
-        calendar: Arc<WorkingCalendar>,
-        gateway: Gateway,
-    ) -> Self {
-        CscIs {
-            store,
-            catalog,
-            calendar,
-            gateway,
-        }
+    pub fn new(store: Store, gateway: Gateway) -> Self {
+        CscIs { store, gateway }
     }
 }
 
@@ -145,16 +131,9 @@ async fn file(
 }
 
 async fn ours(State(c): State<CscIs>, session: Session) -> Result<Json<Value>, ApiError> {
-    let org = operator(&session.principal)?;
-    let now = chrono::Utc::now();
-    let list = c.store.requests_for_csc(org).await?;
-    Ok(Json(json!(list
-        .iter()
-        .map(|r| json!({
-            "id": r.id, "number": r.number, "service": r.regulation, "recipient": r.recipient.to_string(),
-            "status": r.status, "deadline": r.deadline, "overdue": r.overdue_at(now), "created_at": r.created_at,
-        }))
-        .collect::<Vec<_>>())))
+    operator(&session.principal)?;
+    let found = read_through(&c.gateway, CSC, &session.principal, Read::Requests).await?;
+    Ok(Json(found))
 }
 
 async fn show(
@@ -163,10 +142,10 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     operator(&session.principal)?;
-    let (_, v) =
-        qyzmet_api::requests::shown(&c.store, &c.catalog, &c.calendar, &session.principal, &id)
-            .await?;
-    Ok(Json(v))
+    let read = Read::Request { request_id: id };
+    Ok(Json(
+        read_through(&c.gateway, CSC, &session.principal, read).await?,
+    ))
 }
 
 async fn perform(
@@ -176,23 +155,11 @@ async fn perform(
     Body(b): Body<Perform>,
 ) -> Result<Json<Value>, ApiError> {
     operator(&session.principal)?;
-    let req = readable(&c.store, &session.principal, &id).await?;
-    let act = ActRequest {
-        request_id: req.summary.id.to_string(),
-        by_user: session.user.id.to_string(),
-        act: Act::Perform {
-            operation: b.operation,
-            facts: b.facts,
-        },
+    let act = Act::Perform {
+        operation: b.operation,
+        facts: b.facts,
     };
-    match c
-        .gateway
-        .call::<_, ActAnswer>(CSC, AGENCY, ACT, &act)
-        .await?
-    {
-        ActAnswer::Done { status } => Ok(Json(json!({ "status": status }))),
-        ActAnswer::Refused(r) => Err(r.into()),
-    }
+    act_through(&c.gateway, CSC, &session.principal, &id, act).await
 }
 
 async fn notifications(State(c): State<CscIs>, session: Session) -> Result<Json<Value>, ApiError> {

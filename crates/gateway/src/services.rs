@@ -5,10 +5,12 @@
 //! |---|---|---|
 //! | `agency` (ИС МИО) | [`FILE`] | [`Filing`] → [`FilingAnswer`] |
 //! | `agency` | [`ACT`] | [`ActRequest`] → [`ActAnswer`] |
+//! | `agency` | [`READ`] | [`ReadRequest`] → [`ReadAnswer`] |
 //! | `portal` | [`PORTAL_NOTICE`] | [`Notice`] (a notification) |
 //! | `csc` | [`CSC_NOTICE`] | [`Notice`] (a notification) |
 //! | a registry (`gbd-fl`, `payment-gateway`, …) | [`QUERY`] | its `RegistryRequest` → `RegistryResponse` (crate `qyzmet-registries`) |
 
+pub use qyzmet_accounts::Principal;
 use qyzmet_core::regulation::{ChannelKind, Check, Operation};
 use qyzmet_core::Text;
 use serde::{Deserialize, Serialize};
@@ -25,6 +27,8 @@ pub const CSC: &str = "csc";
 pub const FILE: &str = "agency.file";
 /// Act on a filed request from outside the provider (an operator's hand-over, a payment made).
 pub const ACT: &str = "agency.act";
+/// Read requests the provider's IS keeps, for the person the asking system vouches for.
+pub const READ: &str = "agency.read";
 /// Ask a state database or outside system.
 pub const QUERY: &str = "query";
 /// A notice for a recipient's cabinet on the portal.
@@ -110,15 +114,47 @@ pub enum Act {
     },
     /// The recipient paid through the payment gateway: ask it and go on.
     PaymentMade,
+    /// The recipient answers the quality questionnaire (question code → answer).
+    Answer { answers: BTreeMap<String, String> },
 }
 
 /// An act on a request from outside the provider.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActRequest {
     pub request_id: String,
-    /// The user who acts.
-    pub by_user: String,
+    /// The person who acts, as the sending system (which logged them in) vouches: the
+    /// provider's IS checks what they may do, and keeps no account of them.
+    pub by: Principal,
     pub act: Act,
+}
+
+/// What is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "read", rename_all = "snake_case")]
+pub enum Read {
+    /// The person's requests: a recipient's own, or those filed at the operator's CSC.
+    Requests,
+    /// One request: status, deadline, whom it waits for, history.
+    Request { request_id: String },
+    /// A request's signed result.
+    Result { request_id: String },
+}
+
+/// A read for the person the asking system vouches for (its logged-in user).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadRequest {
+    pub on_behalf_of: Principal,
+    pub read: Read,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ReadAnswer {
+    /// What was read, as the person's API shows it.
+    Found {
+        found: serde_json::Value,
+    },
+    Refused(Refused),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ use qyzmet_agency::AgencyIs;
 use qyzmet_core::calendar::WorkingCalendar;
 use qyzmet_core::regulation::Catalog;
 use qyzmet_gateway::services::{
-    registry_participant, ACT, AGENCY, CSC, CSC_NOTICE, FILE, PORTAL, PORTAL_NOTICE, QUERY,
+    registry_participant, ACT, AGENCY, CSC, CSC_NOTICE, FILE, PORTAL, PORTAL_NOTICE, QUERY, READ,
 };
 use qyzmet_gateway::{Gateway, ParticipantId};
 use qyzmet_pki::Verifier;
@@ -86,6 +86,7 @@ impl Platform {
         for from in [PORTAL, CSC] {
             gateway.grant(&id(from), &id(AGENCY), FILE);
             gateway.grant(&id(from), &id(AGENCY), ACT);
+            gateway.grant(&id(from), &id(AGENCY), READ);
         }
         for p in PARTICIPANTS {
             gateway.grant(&id(AGENCY), &id(&registry_participant(p)), QUERY);
@@ -116,14 +117,10 @@ impl Platform {
         let catalogue = qyzmet_portal::router(qyzmet_portal::Portal::new((*self.catalog).clone()));
         let cabinet = qyzmet_portal::cabinet::router(qyzmet_portal::cabinet::Cabinet::new(
             self.store.clone(),
-            self.catalog.clone(),
-            self.calendar.clone(),
             self.gateway.clone(),
         ));
         let csc = qyzmet_csc::router(qyzmet_csc::CscIs::new(
             self.store.clone(),
-            self.catalog.clone(),
-            self.calendar.clone(),
             self.gateway.clone(),
         ));
         catalogue

@@ -320,6 +320,95 @@ fn nobody_reads_or_moves_someone_elses_request() {
     assert_eq!(v["status"], "received", "{v}");
 }
 
+/// The provider's IS trusts a system only for its own kind of people: the portal for
+/// recipients, a CSC's IS for its operators; and only the systems granted may read at all.
+#[test]
+fn a_system_speaks_only_for_its_own_people() {
+    use qyzmet_accounts::{Login, Principal, Role};
+    use qyzmet_gateway::services::{Act, ActAnswer, ActRequest, Read, ReadAnswer, ReadRequest};
+    use qyzmet_gateway::services::{ACT, AGENCY, CSC, PORTAL, READ};
+    let _one_at_a_time = serial();
+    let server = shared();
+    let aigerim = Client::login(server, AIGERIM);
+    let filed = aigerim
+        .post("/api/portal/requests", filing(&aigerim, |_| {}))
+        .ok();
+    let id = filed["request_id"].as_str().unwrap().to_string();
+    let today = chrono::Utc::now().date_naive();
+    let person = |login: &str, role: Role, org: Option<&str>| Principal {
+        user_id: "someone".into(),
+        login: Login::parse(login, today).unwrap(),
+        roles: vec![role],
+        organisation: org.map(str::to_string),
+    };
+    let read = |from: &str, p: Principal| -> ReadAnswer {
+        let asked = ReadRequest {
+            on_behalf_of: p,
+            read: Read::Request {
+                request_id: id.clone(),
+            },
+        };
+        server
+            .runtime
+            .block_on(server.platform.gateway.call(from, AGENCY, READ, &asked))
+            .unwrap()
+    };
+    let refused = |a: ReadAnswer| match a {
+        ReadAnswer::Refused(r) => (r.status, r.code),
+        ReadAnswer::Found { found } => panic!("read: {found}"),
+    };
+    // The portal, for the recipient: found.
+    assert!(matches!(
+        read(PORTAL, person(AIGERIM, Role::Recipient, None)),
+        ReadAnswer::Found { found } if found["id"] == json!(id)
+    ));
+    // The portal cannot vouch for staff, nor a CSC for a citizen.
+    let staff = person(
+        "aiyrtau-employee",
+        Role::Employee,
+        Some("aiyrtau-employment"),
+    );
+    assert_eq!(refused(read(PORTAL, staff)), (403, "access.role".into()));
+    let citizen = person(AIGERIM, Role::Recipient, None);
+    assert_eq!(refused(read(CSC, citizen)), (403, "access.role".into()));
+    // The portal for another recipient: not theirs.
+    assert_eq!(
+        refused(read(PORTAL, person(ERLAN, Role::Recipient, None))),
+        (403, "access.not_yours".into())
+    );
+    // A state database was never granted the reading.
+    let asked = ReadRequest {
+        on_behalf_of: person(AIGERIM, Role::Recipient, None),
+        read: Read::Requests,
+    };
+    let e = server
+        .runtime
+        .block_on(
+            server
+                .platform
+                .gateway
+                .call::<_, ReadAnswer>("gbd-fl", AGENCY, READ, &asked),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "gateway.not_granted", "{e}");
+    // Nor may the portal answer a questionnaire for someone else.
+    let act = ActRequest {
+        request_id: id.clone(),
+        by: person(ERLAN, Role::Recipient, None),
+        act: Act::Answer {
+            answers: Default::default(),
+        },
+    };
+    let answer: ActAnswer = server
+        .runtime
+        .block_on(server.platform.gateway.call(PORTAL, AGENCY, ACT, &act))
+        .unwrap();
+    assert!(
+        matches!(&answer, ActAnswer::Refused(r) if r.code == "access.not_yours"),
+        "{answer:?}"
+    );
+}
+
 #[test]
 fn acts_out_of_order_are_refused() {
     let _one_at_a_time = serial();

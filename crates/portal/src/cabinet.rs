@@ -22,38 +22,32 @@ use axum::extract::{FromRef, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use chrono::Utc;
 use qyzmet_accounts::{Denied, Role as AccountRole};
-use qyzmet_api::requests::state_of;
-use qyzmet_api::requests::SignedFiling;
-use qyzmet_api::{denied, readable, ApiError, Body, Session};
-use qyzmet_core::calendar::WorkingCalendar;
+use qyzmet_api::requests::{act_through, read_through, SignedFiling};
+use qyzmet_api::{denied, ApiError, Body, Session};
 use qyzmet_core::id::{Bin, Iin};
-use qyzmet_core::regulation::{Catalog, ChannelKind};
+use qyzmet_core::regulation::ChannelKind;
 use qyzmet_core::{Lang, Text};
 use qyzmet_gateway::services::{
-    registry_participant, Act, ActAnswer, ActRequest, Filing, FilingAnswer, ACT, AGENCY, FILE,
-    PORTAL, PORTAL_NOTICE, QUERY,
+    registry_participant, Act, Filing, FilingAnswer, Read, AGENCY, FILE, PORTAL, PORTAL_NOTICE,
+    QUERY,
 };
 use qyzmet_gateway::Gateway;
 use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
 use qyzmet_registries::gbd_ul::{GbdUlRequest, GbdUlResponse};
 use qyzmet_registries::payment::{PaymentRequest, PaymentResponse};
 use qyzmet_registries::{RegistryRequest, RegistryResponse};
-use qyzmet_store::{NewUser, Party, PasswordHash, Role, SignaturePurpose, Store};
+use qyzmet_store::{NewUser, PasswordHash, Role, Store};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-/// What the cabinet works with.
+/// What the cabinet works with: the portal's own database (its users, their sessions, the
+/// notices that reached them) and the gateway (everything else).
 #[derive(Clone)]
 pub struct Cabinet {
     store: Store,
-    catalog: Arc<Catalog>,
-    calendar: Arc<WorkingCalendar>,
     gateway: Gateway,
 }
 
@@ -64,23 +58,18 @@ impl FromRef<Cabinet> for Store {
 }
 
 impl Cabinet {
-    pub fn new(
-        store: Store,
-        catalog: Arc<Catalog>,
-        calendar: Arc<WorkingCalendar>,
-        gateway: Gateway,
-    ) -> Self {
-        Cabinet {
-            store,
-            catalog,
-            calendar,
-            gateway,
-        }
+    pub fn new(store: Store, gateway: Gateway) -> Self {
+        Cabinet { store, gateway }
     }
 
     async fn ask(&self, request: RegistryRequest) -> Result<RegistryResponse, ApiError> {
         let to = registry_participant(request.participant());
         Ok(self.gateway.call(PORTAL, &to, QUERY, &request).await?)
+    }
+
+    /// Read from the provider's IS, which keeps the requests, for the logged-in recipient.
+    async fn read(&self, session: &Session, read: Read) -> Result<Value, ApiError> {
+        read_through(&self.gateway, PORTAL, &session.principal, read).await
     }
 }
 
@@ -228,24 +217,8 @@ async fn file(
 }
 
 async fn mine(State(c): State<Cabinet>, session: Session) -> Result<Json<Value>, ApiError> {
-    let me = recipient_only(&session)?;
-    let party = Party::parse(&me).ok_or_else(|| denied(Denied::Role))?;
-    let list = c.store.requests_for_recipient(&party).await?;
-    let now = Utc::now();
-    Ok(Json(json!(list
-        .iter()
-        .map(|r| json!({
-            "id": r.id,
-            "number": r.number,
-            "service": r.regulation,
-            "service_name": c.catalog.get(&r.regulation, r.version).map(|g| &g.name),
-            "channel": r.channel,
-            "status": r.status,
-            "deadline": r.deadline,
-            "overdue": r.overdue_at(now),
-            "created_at": r.created_at,
-        }))
-        .collect::<Vec<_>>())))
+    recipient_only(&session)?;
+    Ok(Json(c.read(&session, Read::Requests).await?))
 }
 
 async fn show(
@@ -253,17 +226,10 @@ async fn show(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let (req, mut v) =
-        qyzmet_api::requests::shown(&c.store, &c.catalog, &c.calendar, &session.principal, &id)
-            .await?;
-    v["has_result"] = json!(c
-        .store
-        .signatures(&req.summary.id)
-        .await?
-        .iter()
-        .any(|s| s.purpose == SignaturePurpose::Result));
-    v["answered"] = json!(c.store.answers(&req.summary.id).await?.is_some());
-    Ok(Json(v))
+    recipient_only(&session)?;
+    Ok(Json(
+        c.read(&session, Read::Request { request_id: id }).await?,
+    ))
 }
 
 async fn result(
@@ -271,27 +237,10 @@ async fn result(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let req = readable(&c.store, &session.principal, &id).await?;
-    let signatures = c.store.signatures(&req.summary.id).await?;
-    let Some(sig) = signatures
-        .iter()
-        .rev()
-        .find(|s| s.purpose == SignaturePurpose::Result)
-    else {
-        return Err(ApiError::not_found("result"));
-    };
-    let raw = qyzmet_pki::cms::parse_raw(&sig.cms).map_err(ApiError::internal)?;
-    let document: Value = raw
-        .content
-        .and_then(|c| serde_json::from_slice(c).ok())
-        .unwrap_or(Value::Null);
-    Ok(Json(json!({
-        "number": req.summary.number,
-        "signer": sig.signer.to_string(),
-        "signed_at": sig.signed_at,
-        "document": document,
-        "cms": STANDARD.encode(&sig.cms),
-    })))
+    recipient_only(&session)?;
+    Ok(Json(
+        c.read(&session, Read::Result { request_id: id }).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -308,10 +257,18 @@ async fn pay(
     Body(p): Body<Payment>,
 ) -> Result<Json<Value>, ApiError> {
     recipient_only(&session)?;
-    let req = readable(&c.store, &session.principal, &id).await?;
+    let req = c
+        .read(
+            &session,
+            Read::Request {
+                request_id: id.clone(),
+            },
+        )
+        .await?;
+    let number = req["number"].as_str().unwrap_or_default().to_string();
     let answer = c
         .ask(RegistryRequest::PaymentGateway(PaymentRequest::Pay {
-            invoice_id: req.summary.number.clone(),
+            invoice_id: number,
             payment_ref: p.payment_ref,
         }))
         .await?;
@@ -329,19 +286,14 @@ async fn pay(
             ));
         }
     }
-    let act = ActRequest {
-        request_id: req.summary.id.to_string(),
-        by_user: session.user.id.to_string(),
-        act: Act::PaymentMade,
-    };
-    match c
-        .gateway
-        .call::<_, ActAnswer>(PORTAL, AGENCY, ACT, &act)
-        .await?
-    {
-        ActAnswer::Done { status } => Ok(Json(json!({ "status": status }))),
-        ActAnswer::Refused(r) => Err(r.into()),
-    }
+    act_through(
+        &c.gateway,
+        PORTAL,
+        &session.principal,
+        &id,
+        Act::PaymentMade,
+    )
+    .await
 }
 
 async fn questionnaire(
@@ -351,56 +303,14 @@ async fn questionnaire(
     Body(answers): Body<BTreeMap<String, String>>,
 ) -> Result<StatusCode, ApiError> {
     recipient_only(&session)?;
-    let req = readable(&c.store, &session.principal, &id).await?;
-    let st = state_of(&req)?;
-    if !st.finished {
-        return Err(ApiError::conflict(
-            "questionnaire.not_finished",
-            Text::new(
-                "Сауалнамаға қызмет көрсетілгеннен кейін жауап беруге болады",
-                "Ответить на анкету можно после оказания услуги",
-                "The questionnaire can be answered once the service is done",
-            ),
-        ));
-    }
-    let reg = c
-        .catalog
-        .get(&req.summary.regulation, req.summary.version)
-        .ok_or_else(|| ApiError::internal("a request of an unknown regulation"))?;
-    let q = &reg.questionnaire;
-    let mut problems = Vec::new();
-    for question in &q.questions {
-        match answers.get(&question.code) {
-            Some(a) if q.answers.iter().any(|c| &c.value == a) => {}
-            _ => problems.push(json!({
-                "field": question.code,
-                "message": Text::new(
-                    format!("«{}»: жауаптардың бірін таңдаңыз", question.text.kk),
-                    format!("«{}»: выберите один из ответов", question.text.ru),
-                    format!("“{}”: choose one of the answers", question.text.en),
-                ),
-            })),
-        }
-    }
-    for k in answers.keys() {
-        if !q.questions.iter().any(|x| &x.code == k) {
-            problems.push(json!({"field": k, "message": Text::new("Мұндай сұрақ жоқ", "Такого вопроса нет", "There is no such question")}));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::unprocessable(
-            "questionnaire.invalid",
-            Text::new(
-                "Сауалнамаға жауаптар дұрыс емес",
-                "Ответы на анкету неверны",
-                "The questionnaire's answers are wrong",
-            ),
-        )
-        .with_details(problems));
-    }
-    c.store
-        .save_answers(&req.summary.id, &json!(answers), Utc::now())
-        .await?;
+    let _status = act_through(
+        &c.gateway,
+        PORTAL,
+        &session.principal,
+        &id,
+        Act::Answer { answers },
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
