@@ -229,13 +229,17 @@ impl AgencyIs {
             .unwrap_or(now);
         let notifications =
             crate::drive::notices(&st.notifications, f.csc.as_deref(), self).await?;
+        // Only the provider's own workplace files as one of the IS's users; the portal's and a
+        // CSC's people have their accounts in their own systems, and are known here by their
+        // signatures (and the CSC by its code).
+        let own_user = (f.channel == ChannelKind::Agency).then(|| UserId(f.submitted_by.clone()));
         let new = NewRequest {
             provider: reg.general.provider.code.clone(),
             regulation: reg.code.clone(),
             version: reg.version,
             channel: f.channel,
             recipient,
-            submitted_by: Some(UserId(f.submitted_by.clone())),
+            submitted_by: own_user.clone(),
             csc: f.csc.clone(),
             status: st.status,
             state: serde_json::to_value(&st).map_err(ApiError::internal)?,
@@ -247,7 +251,7 @@ impl AgencyIs {
             signature: Some(NewSignature {
                 purpose: SignaturePurpose::Request,
                 signer,
-                signer_user: Some(UserId(f.submitted_by.clone())),
+                signer_user: own_user,
                 cms: der.clone(),
                 signed_at,
             }),

@@ -428,6 +428,7 @@ impl Gateway {
         &self,
         sealed: &Sealed,
         expect_response: bool,
+        again: bool,
     ) -> Result<Envelope, GatewayError> {
         if sealed.bytes.len() > MAX_MESSAGE_BYTES {
             let e = GatewayError::TooLarge {
@@ -444,7 +445,7 @@ impl Gateway {
                     .await)
             }
         };
-        match self.check(sealed, &message, expect_response) {
+        match self.check(sealed, &message, expect_response, again) {
             Ok(()) => {}
             Err(e) => return Err(self.refuse(e, sealed, Some(&message)).await),
         }
@@ -461,6 +462,7 @@ impl Gateway {
         sealed: &Sealed,
         m: &Envelope,
         expect_response: bool,
+        again: bool,
     ) -> Result<(), GatewayError> {
         let now = Utc::now();
         self.inner.trust.check(&m.sender, sealed, now)?;
@@ -496,6 +498,9 @@ impl Gateway {
             MessageKind::Request | MessageKind::Response => {
                 self.inner.seen.take(&m.message_id, m.message_date, now)
             }
+            // The road itself bringing a notice again (its receiving node did not acknowledge
+            // it: killed, or the recipient failed) is no replay: the inbox takes it once.
+            MessageKind::Notification | MessageKind::Update if again => Ok(()),
             MessageKind::Notification | MessageKind::Update => {
                 match self
                     .inner
@@ -517,7 +522,22 @@ impl Gateway {
     /// its recipient, and sign the recipient's response bound to it. Transports call this;
     /// so do tests that bring forged or replayed messages.
     pub async fn receive(&self, sealed: Sealed) -> Result<Option<Sealed>, GatewayError> {
-        let message = self.admit(&sealed, false).await?;
+        self.receive_as(sealed, false).await
+    }
+
+    /// [`Gateway::receive`] for a notice the road brings again because its first delivery
+    /// was not acknowledged (the durable road's redelivery, never a sender's): checked, signed
+    /// and logged like any, but not refused as a replay of itself.
+    pub async fn receive_again(&self, sealed: Sealed) -> Result<Option<Sealed>, GatewayError> {
+        self.receive_as(sealed, true).await
+    }
+
+    async fn receive_as(
+        &self,
+        sealed: Sealed,
+        again: bool,
+    ) -> Result<Option<Sealed>, GatewayError> {
+        let message = self.admit(&sealed, false, again).await?;
         let (endpoint, signer) = self
             .local(&message.recipient)
             .ok_or_else(|| GatewayError::UnknownRecipient(message.recipient.clone()))?;
@@ -562,7 +582,7 @@ impl Gateway {
                 .await?
                 .ok_or(GatewayError::NoResponse(recipient.clone()))?,
         };
-        let response = self.admit(&answer, true).await?;
+        let response = self.admit(&answer, true, false).await?;
         let bound = response.correlation_id.as_deref() == Some(message.message_id.as_str())
             && response.request_hash.as_deref() == Some(sealed.hash_hex().as_str())
             && response.sender == recipient;

@@ -13,6 +13,12 @@ use async_trait::async_trait;
 use futures_util::StreamExt;
 use std::time::Duration;
 
+/// How long JetStream waits for a node's acknowledgement before it delivers a notice again: a
+/// node killed after taking a notice and before acknowledging it gets it back this soon after
+/// it restarts. Far above a notice's handling time (milliseconds); a redelivery that does
+/// arrive twice is taken once by the receiver's inbox.
+pub const REDELIVER_AFTER: Duration = Duration::from_secs(5);
+
 /// How long a synchronous request over NATS may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -109,7 +115,10 @@ impl Nats {
                     durable_name: Some(format!("deliver-{}", token(&participant))),
                     filter_subject: self.subject("msg", &participant),
                     ack_policy: consumer::AckPolicy::Explicit,
-                    ack_wait: Duration::from_secs(30),
+                    ack_wait: REDELIVER_AFTER,
+                    // One unacknowledged notice at a time: after a node dies, the notice it
+                    // held comes again before any later one, so order holds.
+                    max_ack_pending: 1,
                     ..Default::default()
                 },
             )
@@ -144,8 +153,10 @@ impl Nats {
             let consuming = async {
                 // One at a time: the notices of a request arrive in the order sent.
                 while let Some(Ok(m)) = notices.next().await {
+                    let again = m.info().is_ok_and(|i| i.delivered > 1);
                     let outcome = match Sealed::decode(&m.payload) {
                         None => Ok(()),
+                        Some(sealed) if again => gateway.receive_again(sealed).await.map(|_| ()),
                         Some(sealed) => gateway.receive(sealed).await.map(|_| ()),
                     };
                     let ack = match outcome {

@@ -68,7 +68,9 @@ pub struct Filing {
     /// The CMS SignedData (base64 DER) with the application attached.
     pub cms: String,
     pub attachments: Vec<Upload>,
-    /// The user who filed it.
+    /// The user who filed it, as the filing system knows them (its account id). The
+    /// provider's IS keeps it only for its own workplace's filings: the portal's and a CSC's
+    /// people have their accounts there, not in the provider's IS.
     pub submitted_by: String,
     /// Whose key must have signed it: the recipient on the portal, the operator at a CSC, the
     /// employee at the provider.

@@ -154,7 +154,7 @@ async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let start = std::time::Instant::now();
     while !done() {
         assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
+            start.elapsed() < std::time::Duration::from_secs(60),
             "timed out: {what}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

@@ -572,7 +572,17 @@ async fn a_notice_that_waited_on_the_road_is_still_taken_but_a_late_request_is_n
     let sealed = w.gw.seal(&fresh).await.unwrap();
     w.gw.receive(sealed.clone()).await.unwrap();
     assert_eq!(
-        w.gw.receive(sealed).await.unwrap_err().code(),
+        w.gw.receive(sealed.clone()).await.unwrap_err().code(),
+        "gateway.replayed"
+    );
+    // The durable road bringing it again (its node did not acknowledge it) is no replay: the
+    // recipient's inbox takes it once. A request is never brought again.
+    w.gw.receive_again(sealed).await.unwrap();
+    let request = Envelope::request(&w.agency, &w.gbd, "gbd-fl.person", json!({ "iin": "1" }));
+    let sealed = w.gw.seal(&request).await.unwrap();
+    w.gw.receive(sealed.clone()).await.unwrap();
+    assert_eq!(
+        w.gw.receive_again(sealed).await.unwrap_err().code(),
         "gateway.replayed"
     );
     let mut old = Envelope::request(&w.agency, &w.gbd, "gbd-fl.person", json!({ "iin": "1" }));

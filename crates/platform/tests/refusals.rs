@@ -409,6 +409,43 @@ fn a_system_speaks_only_for_its_own_people() {
     );
 }
 
+/// A filing from the portal needs no account of the portal's in the provider's IS: the person
+/// is known by their signature, so the systems can keep separate databases.
+#[test]
+fn the_provider_keeps_no_account_of_the_portals_people() {
+    use qyzmet_gateway::services::{Filing, FilingAnswer, AGENCY, FILE, PORTAL};
+    let _one_at_a_time = serial();
+    let server = shared();
+    let aigerim = Client::login(server, AIGERIM);
+    let body = filing(&aigerim, |_| {});
+    let f = Filing {
+        channel: qyzmet_core::regulation::ChannelKind::Portal,
+        cms: body["cms"].as_str().unwrap().to_string(),
+        attachments: serde_json::from_value(body["attachments"].clone()).unwrap(),
+        submitted_by: "an-account-only-the-portal-has".into(),
+        signer_iin: AIGERIM.into(),
+        csc: None,
+    };
+    let answer: FilingAnswer = server
+        .runtime
+        .block_on(server.platform.gateway.call(PORTAL, AGENCY, FILE, &f))
+        .unwrap();
+    let FilingAnswer::Filed { request_id, .. } = answer else {
+        panic!("{answer:?}");
+    };
+    let req = server
+        .runtime
+        .block_on(
+            server
+                .platform
+                .store
+                .load_request(&qyzmet_store::RequestId(request_id)),
+        )
+        .unwrap();
+    assert_eq!(req.summary.submitted_by, None);
+    assert_eq!(req.summary.recipient.to_string(), AIGERIM);
+}
+
 #[test]
 fn acts_out_of_order_are_refused() {
     let _one_at_a_time = serial();
