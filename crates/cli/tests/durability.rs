@@ -25,6 +25,11 @@ fn free_port() -> u16 {
 /// Start `qyzmet serve` on `data` at `port` (the same one again after the restart: the NCA's
 /// certificates name its OCSP responder there); its address once it is ready.
 fn serve(data: &Path, port: u16) -> (Child, String) {
+    serve_with(data, port, &[])
+}
+
+/// [`serve`] with more flags.
+fn serve_with(data: &Path, port: u16, flags: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qyzmet"))
         .args([
             "serve",
@@ -33,6 +38,7 @@ fn serve(data: &Path, port: u16) -> (Child, String) {
             "--data",
             data.to_str().unwrap(),
         ])
+        .args(flags)
         .current_dir(root())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -316,5 +322,81 @@ fn notices_killed_mid_stream_are_each_delivered_once_after_the_restart() {
         rt.block_on(store.inbox_len()).unwrap(),
         shown,
         "each notice the cabinet shows arrived once"
+    );
+}
+
+/// `qyzmet pki revoke` of a system's certificate beside the running server: the gateway reads
+/// the NCA's next CRL and refuses that system's messages, without a restart.
+#[test]
+fn a_system_certificate_revoked_beside_the_running_server_is_refused() {
+    let data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("revocation");
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).unwrap();
+    let port = free_port();
+    let (mut server, addr) = serve_with(&data, port, &["--crl-seconds", "1"]);
+    let password = demo_password(&data);
+    let citizen = "900312400000";
+    let token = log_in(&addr, citizen, &password);
+    let file = |nonce: &str| {
+        call(
+            "POST",
+            &format!("{addr}/api/portal/requests"),
+            Some(&token),
+            Some(&signed_filing(&data, &addr, citizen, &password, nonce)),
+        )
+    };
+    let (status, filed) = file("before");
+    assert_eq!(status, 201, "{filed}");
+
+    // The portal's system certificate, as the NCA lists it.
+    let qyzmet = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_qyzmet"))
+            .args(["pki", "--dir", data.join("nca").to_str().unwrap()])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let list = qyzmet(&["list"]);
+    let serial = list
+        .lines()
+        .find(|l| l.contains("CN=portal") && l.contains("good"))
+        .unwrap_or_else(|| panic!("no portal certificate in:\n{list}"))
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    qyzmet(&["revoke", &serial, "--reason", "key-compromise"]);
+
+    let start = std::time::Instant::now();
+    let refused = loop {
+        let (status, answer) = file(&format!("after-{}", start.elapsed().as_millis()));
+        if status != 201 {
+            break answer;
+        }
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "the revoked portal is still trusted"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    // The citizen is told the system is unavailable (it is the portal's fault, not theirs);
+    // the gateway counts the refusal by its reason.
+    assert_eq!(refused["code"], "gateway.unavailable", "{refused}");
+    let metrics = agent()
+        .get(&format!("{addr}/gateway/metrics"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("qyzmet_gateway_refusals_total{reason=\"gateway.revoked\"}")),
+        "{metrics}"
     );
 }

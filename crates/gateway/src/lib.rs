@@ -19,6 +19,7 @@ pub mod log;
 pub mod metrics;
 pub mod nats;
 pub mod replay;
+pub mod revocations;
 pub mod services;
 pub mod trust;
 pub mod wire;

@@ -235,10 +235,27 @@ impl Trust {
     /// Stop trusting a certificate (the NCA revoked it): every later message signed with it
     /// is refused.
     pub fn revoke(&self, serial_hex: &str) {
-        self.revoked
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(serial_hex.to_ascii_lowercase());
+        self.revoke_all(std::iter::once(serial_hex.to_string()));
+    }
+
+    /// Distrust every certificate in `serials` (hex); how many were not distrusted before. A
+    /// serial is kept as the certificate spells it too (DER pads a high first byte with 00).
+    pub fn revoke_all(&self, serials: impl IntoIterator<Item = String>) -> usize {
+        let mut revoked = self.revoked.write().unwrap_or_else(|p| p.into_inner());
+        let mut new = 0;
+        for serial in serials {
+            let serial = serial.to_ascii_lowercase();
+            let padded = serial
+                .chars()
+                .next()
+                .filter(|c| c.to_digit(16).is_some_and(|d| d >= 8))
+                .map(|_| format!("00{serial}"));
+            if revoked.insert(serial) {
+                new += 1;
+            }
+            revoked.extend(padded);
+        }
+        new
     }
 
     /// The certificate a participant signs with.

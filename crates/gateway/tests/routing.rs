@@ -592,3 +592,71 @@ async fn a_notice_that_waited_on_the_road_is_still_taken_but_a_late_request_is_n
         "gateway.out_of_window"
     );
 }
+
+/// The NCA revokes a system's certificate while the gateway runs: from the next CRL the gateway
+/// fetches, that system's messages are refused. A CRL that fails its check changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_system_the_nca_revokes_is_refused_from_its_next_crl() {
+    use qyzmet_gateway::revocations::{apply_crl, follow};
+    let mut w = setup();
+    let ask = || {
+        Envelope::request(
+            &w.agency,
+            &w.gbd,
+            "gbd-fl.person",
+            json!({ "iin": "850101300005" }),
+        )
+    };
+    w.gw.request(ask()).await.unwrap();
+    let issuer = w.nca.issuing().cert.clone();
+    let now = Utc::now();
+    // Another CA's CRL, and a stale one of the NCA's: refused, nothing distrusted.
+    let mut other = Nca::init(
+        &w.dir.join("other-nca"),
+        KeyType::EcdsaP256,
+        NcaUrls::default(),
+        now - Duration::days(1),
+    )
+    .unwrap();
+    let foreign = other.publish_crl(now, Duration::hours(1)).unwrap();
+    assert!(apply_crl(&w.gw, &issuer, &foreign, now).is_err());
+    let stale = w
+        .nca
+        .publish_crl(now - Duration::hours(3), Duration::hours(1))
+        .unwrap();
+    assert!(apply_crl(&w.gw, &issuer, &stale, now).is_err());
+    w.gw.request(ask()).await.unwrap();
+
+    // Revoked at the NCA; the gateway follows its CRL.
+    let serial = w.gw.trust().certificate(&w.agency).unwrap().serial_hex();
+    w.nca
+        .revoke(
+            &serial,
+            qyzmet_pki::revocation::RevocationReason::KeyCompromise,
+            now,
+        )
+        .unwrap();
+    let crl = w.nca.publish_crl(now, Duration::hours(1)).unwrap();
+    let following = follow(
+        w.gw.clone(),
+        issuer.clone(),
+        move || Ok(crl.clone()),
+        std::time::Duration::from_millis(20),
+    );
+    let start = std::time::Instant::now();
+    let err = loop {
+        match w.gw.request(ask()).await {
+            Err(e) => break e,
+            Ok(_) => {
+                assert!(start.elapsed().as_secs() < 20, "still trusted");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+    };
+    assert_eq!(err.code(), "gateway.revoked", "{err}");
+    following.abort();
+    // The other system is still trusted.
+    let back = Envelope::notification(&w.gbd, &w.agency, "agency.notice", json!({}));
+    w.gw.grant(&w.gbd, &w.agency, "agency.notice");
+    w.gw.deliver(back).await.unwrap();
+}

@@ -34,6 +34,10 @@ pub struct ServeArgs {
     /// Seconds between deadline sweeps.
     #[arg(long, default_value_t = 30)]
     sweep_seconds: u64,
+    /// Seconds between the gateway's reads of the NCA's CRL: a system certificate revoked
+    /// since is refused from then on.
+    #[arg(long, default_value_t = 30)]
+    crl_seconds: u64,
     /// Days the gateway's message log keeps closed segments (default: all, forever).
     #[arg(long)]
     log_retention_days: Option<u32>,
@@ -182,7 +186,21 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 nca_urls.ocsp.as_deref().unwrap_or_default()
             );
         }
+        let issuing = nca.issuing().cert.clone();
         let nca = qyzmet_pki::http::NcaService::new(nca, qyzmet_pki::http::Freshness::default());
+        // A system certificate the NCA revokes (`qyzmet pki revoke`, beside the running server)
+        // is refused from the next CRL on.
+        let crl_of = nca.clone();
+        let _revocations = qyzmet_gateway::revocations::follow(
+            platform.gateway.clone(),
+            issuing,
+            move || {
+                crl_of
+                    .current_crl(chrono::Utc::now())
+                    .map_err(|e| e.to_string())
+            },
+            std::time::Duration::from_secs(args.crl_seconds.max(1)),
+        );
         let app = platform.router().merge(qyzmet_pki::http::router(nca));
         let _relay = platform
             .agency
