@@ -125,8 +125,14 @@ impl GatewayError {
 pub trait Transport: Send + Sync {
     /// Carry a request to the node of `to` and bring back its signed answer.
     async fn request(&self, to: &ParticipantId, sealed: &Sealed) -> Result<Sealed, GatewayError>;
-    /// Hand a notice to the road: `Ok` once the road has stored it.
-    async fn publish(&self, to: &ParticipantId, sealed: &Sealed) -> Result<(), GatewayError>;
+    /// Hand a notice to the road: `Ok` once the road has stored it. Notices with the same
+    /// `ordered_by` (a request's id) arrive in the order published.
+    async fn publish(
+        &self,
+        to: &ParticipantId,
+        sealed: &Sealed,
+        ordered_by: &str,
+    ) -> Result<(), GatewayError>;
 }
 
 /// A participant's door: it receives messages addressed to it and answers requests.
@@ -629,7 +635,14 @@ impl Gateway {
     pub async fn deliver(&self, message: Envelope) -> Result<(), GatewayError> {
         let sealed = self.seal(&message).await?;
         match self.transport_to(&message.recipient) {
-            Some(road) => road.publish(&message.recipient, &sealed).await,
+            Some(road) => {
+                // In order per request (its id is the notice's correlation id), else per message.
+                let key = message
+                    .correlation_id
+                    .as_deref()
+                    .unwrap_or(&message.message_id);
+                road.publish(&message.recipient, &sealed, key).await
+            }
             None => self.receive(sealed).await.map(|_| ()),
         }
     }

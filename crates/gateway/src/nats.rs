@@ -19,6 +19,17 @@ use std::time::Duration;
 /// arrive twice is taken once by the receiver's inbox.
 pub const REDELIVER_AFTER: Duration = Duration::from_secs(5);
 
+/// The lanes of a participant's notices: the notices of one request (one ordering key) keep
+/// to one lane and arrive in order; the lanes are consumed side by side.
+pub const LANES: u32 = 8;
+
+/// The lane of ordering key `key`: the same on every node and version.
+fn lane_of(key: &str) -> u32 {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(key.as_bytes());
+    u32::from_be_bytes([h[0], h[1], h[2], h[3]]) % LANES
+}
+
 /// How long a synchronous request over NATS may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -90,8 +101,14 @@ impl Nats {
         format!("{}.{kind}.{}", self.prefix, token(to))
     }
 
+    /// The subject of `to`'s notices in `lane`.
+    fn lane_subject(&self, to: &ParticipantId, lane: u32) -> String {
+        format!("{}.{lane}", self.subject("msg", to))
+    }
+
     /// Serve the local `participant` of `gateway` from the road: its requests (any number of
-    /// nodes may serve it: a queue group) and its notices (one durable consumer, in order).
+    /// nodes may serve it: a queue group) and its notices (a durable consumer per lane, each
+    /// in order).
     /// Runs until the task is aborted; a notice taken but not acknowledged comes again.
     pub async fn serve(
         &self,
@@ -108,23 +125,27 @@ impl Nats {
             .get_stream(Self::stream_name(&self.prefix))
             .await
             .map_err(|e| e.to_string())?;
-        let consumer = stream
-            .get_or_create_consumer(
-                &format!("deliver-{}", token(&participant)),
-                consumer::pull::Config {
-                    durable_name: Some(format!("deliver-{}", token(&participant))),
-                    filter_subject: self.subject("msg", &participant),
-                    ack_policy: consumer::AckPolicy::Explicit,
-                    ack_wait: REDELIVER_AFTER,
-                    // One unacknowledged notice at a time: after a node dies, the notice it
-                    // held comes again before any later one, so order holds.
-                    max_ack_pending: 1,
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut notices = consumer.messages().await.map_err(|e| e.to_string())?;
+        let mut lanes = Vec::with_capacity(LANES as usize);
+        for lane in 0..LANES {
+            let name = format!("deliver-{}-{lane}", token(&participant));
+            let consumer = stream
+                .get_or_create_consumer(
+                    &name,
+                    consumer::pull::Config {
+                        durable_name: Some(name.clone()),
+                        filter_subject: self.lane_subject(&participant, lane),
+                        ack_policy: consumer::AckPolicy::Explicit,
+                        ack_wait: REDELIVER_AFTER,
+                        // One unacknowledged notice at a time per lane: after a node dies, the
+                        // notice it held comes again before any later one of its lane.
+                        max_ack_pending: 1,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            lanes.push(consumer.messages().await.map_err(|e| e.to_string())?);
+        }
         let client = self.client.clone();
         let g = gateway.clone();
         Ok(tokio::spawn(async move {
@@ -150,25 +171,30 @@ impl Nats {
                     });
                 }
             };
-            let consuming = async {
-                // One at a time: the notices of a request arrive in the order sent.
-                while let Some(Ok(m)) = notices.next().await {
-                    let again = m.info().is_ok_and(|i| i.delivered > 1);
-                    let outcome = match Sealed::decode(&m.payload) {
-                        None => Ok(()),
-                        Some(sealed) if again => gateway.receive_again(sealed).await.map(|_| ()),
-                        Some(sealed) => gateway.receive(sealed).await.map(|_| ()),
-                    };
-                    let ack = match outcome {
-                        // Taken, or refused for good (forged, not granted, replayed — logged
-                        // as such): either way it is not brought again.
-                        Ok(()) => AckKind::Ack,
-                        Err(e) if is_final(&e) => AckKind::Ack,
-                        Err(_) => AckKind::Nak(Some(Duration::from_millis(200))),
-                    };
-                    let _ = m.ack_with(ack).await;
+            // Each lane one notice at a time, the lanes side by side.
+            let consuming = futures_util::future::join_all(lanes.into_iter().map(|mut notices| {
+                let gateway = gateway.clone();
+                async move {
+                    while let Some(Ok(m)) = notices.next().await {
+                        let again = m.info().is_ok_and(|i| i.delivered > 1);
+                        let outcome = match Sealed::decode(&m.payload) {
+                            None => Ok(()),
+                            Some(sealed) if again => {
+                                gateway.receive_again(sealed).await.map(|_| ())
+                            }
+                            Some(sealed) => gateway.receive(sealed).await.map(|_| ()),
+                        };
+                        let ack = match outcome {
+                            // Taken, or refused for good (forged, not granted, replayed —
+                            // logged as such): either way it is not brought again.
+                            Ok(()) => AckKind::Ack,
+                            Err(e) if is_final(&e) => AckKind::Ack,
+                            Err(_) => AckKind::Nak(Some(Duration::from_millis(200))),
+                        };
+                        let _ = m.ack_with(ack).await;
+                    }
                 }
-            };
+            }));
             tokio::join!(answering, consuming);
         }))
     }
@@ -210,13 +236,22 @@ impl Transport for Nats {
         }
     }
 
-    async fn publish(&self, to: &ParticipantId, sealed: &Sealed) -> Result<(), GatewayError> {
+    async fn publish(
+        &self,
+        to: &ParticipantId,
+        sealed: &Sealed,
+        ordered_by: &str,
+    ) -> Result<(), GatewayError> {
         let unavailable = |e: String| GatewayError::Unavailable(format!("{to}: {e}"));
         let mut headers = async_nats::HeaderMap::new();
         headers.insert("Nats-Msg-Id", sealed.hash_hex().as_str());
         let ack = self
             .js
-            .publish_with_headers(self.subject("msg", to), headers, sealed.encode().into())
+            .publish_with_headers(
+                self.lane_subject(to, lane_of(ordered_by)),
+                headers,
+                sealed.encode().into(),
+            )
             .await
             .map_err(|e| unavailable(e.to_string()))?;
         ack.await.map_err(|e| unavailable(e.to_string()))?;

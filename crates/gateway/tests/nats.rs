@@ -146,8 +146,11 @@ async fn nodes() -> Nodes {
     }
 }
 
+/// Notice `i` of one request: they must arrive in the order sent.
 fn notice(n: &Nodes, i: usize) -> Envelope {
-    Envelope::notification(&n.agency, &n.portal, "portal.notice", json!({ "n": i }))
+    let mut m = Envelope::notification(&n.agency, &n.portal, "portal.notice", json!({ "n": i }));
+    m.correlation_id = Some("request-1".into());
+    m
 }
 
 async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
@@ -225,6 +228,54 @@ async fn notices_sent_while_the_receiver_is_down_or_killed_mid_stream_arrive_onc
         *n.cabinet.again.lock().unwrap() >= 1,
         "the repeated notice came again and took no effect"
     );
+    serving.abort();
+    n.road_a.delete_stream().await.unwrap();
+}
+
+/// Notices of many requests travel in lanes side by side; each request's keep their order,
+/// through a receiver killed mid-stream too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_requests_notices_keep_their_order_across_lanes() {
+    let n = nodes().await;
+    let send = |r: usize, i: usize| {
+        let mut m = Envelope::notification(
+            &n.agency,
+            &n.portal,
+            "portal.notice",
+            json!({ "n": format!("{r}-{i}") }),
+        );
+        m.correlation_id = Some(format!("request-{r}"));
+        m
+    };
+    let serving = n.road_b.serve(n.b.clone(), n.portal.clone()).await.unwrap();
+    for i in 0..20 {
+        for r in 0..8 {
+            n.a.deliver(send(r, i)).await.unwrap();
+        }
+        if i == 10 {
+            serving.abort();
+        }
+    }
+    let serving = n.road_b.serve(n.b.clone(), n.portal.clone()).await.unwrap();
+    wait_for("every notice", || {
+        n.cabinet.taken.lock().unwrap().len() >= 160
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let taken = n.cabinet.taken.lock().unwrap().clone();
+    assert_eq!(taken.len(), 160, "each once");
+    for r in 0..8 {
+        let of_r: Vec<String> = taken
+            .iter()
+            .filter_map(|t| {
+                t.trim_matches('"')
+                    .strip_prefix(&format!("{r}-"))
+                    .map(String::from)
+            })
+            .collect();
+        let expected: Vec<String> = (0..20).map(|i| i.to_string()).collect();
+        assert_eq!(of_r, expected, "request {r} in the order sent");
+    }
     serving.abort();
     n.road_a.delete_stream().await.unwrap();
 }
