@@ -45,7 +45,10 @@ pub async fn readable(store: &Store, p: &Principal, id: &str) -> Result<Request,
 
 /// The engine state kept with a request.
 pub fn state_of(req: &Request) -> Result<RequestState, ApiError> {
-    serde_json::from_value(req.state.clone()).map_err(ApiError::internal)
+    // Read from the stored value in place: a clone of the whole state (its history) each time
+    // the engine looks would cost more than the reading.
+    use serde::Deserialize;
+    RequestState::deserialize(&req.state).map_err(ApiError::internal)
 }
 
 /// A request as people see it: the summary, the signed application, whom it waits for, the
