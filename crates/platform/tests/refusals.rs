@@ -19,6 +19,12 @@ fn my_requests(c: &Client) -> usize {
 }
 
 /// A signed portal filing of the unemployed certificate by Aigerim, with the form changed.
+/// File the plain filing as `c`; the new request's id.
+fn filed_id(c: &Client) -> String {
+    let filed = c.post("/api/portal/requests", filing(c, |_| {})).ok();
+    filed["request_id"].as_str().unwrap().to_string()
+}
+
 fn filing(c: &Client, change: impl FnOnce(&mut Value)) -> Value {
     let server = shared();
     let (form, files) = form_for(server, "unemployed-certificate", AIGERIM);
@@ -283,10 +289,7 @@ fn nobody_reads_or_moves_someone_elses_request() {
     let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim
-        .post("/api/portal/requests", filing(&aigerim, |_| {}))
-        .ok();
-    let id = filed["request_id"].as_str().unwrap();
+    let id = &filed_id(&aigerim);
     // Another citizen.
     Client::login(server, ERLAN)
         .get(&format!("/api/portal/requests/{id}"))
@@ -330,10 +333,7 @@ fn a_system_speaks_only_for_its_own_people() {
     let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim
-        .post("/api/portal/requests", filing(&aigerim, |_| {}))
-        .ok();
-    let id = filed["request_id"].as_str().unwrap().to_string();
+    let id = filed_id(&aigerim);
     let today = chrono::Utc::now().date_naive();
     let person = |login: &str, role: Role, org: Option<&str>| Principal {
         user_id: "someone".into(),
@@ -451,10 +451,7 @@ fn acts_out_of_order_are_refused() {
     let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim
-        .post("/api/portal/requests", filing(&aigerim, |_| {}))
-        .ok();
-    let id = filed["request_id"].as_str().unwrap();
+    let id = &filed_id(&aigerim);
     let employee = Client::as_role(server, "employee", Some("aiyrtau-employment"));
     // Deciding a request not taken into work.
     employee
@@ -498,10 +495,7 @@ fn a_motivated_refusal_reaches_the_citizen_signed() {
     let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim
-        .post("/api/portal/requests", filing(&aigerim, |_| {}))
-        .ok();
-    let id = filed["request_id"].as_str().unwrap();
+    let id = &filed_id(&aigerim);
     let employee = Client::as_role(server, "employee", Some("aiyrtau-employment"));
     employee
         .post(&format!("/api/agency/requests/{id}/take"), json!({}))
@@ -575,10 +569,7 @@ fn the_result_must_be_signed_by_the_signer_over_the_draft() {
     let _one_at_a_time = serial();
     let server = shared();
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim
-        .post("/api/portal/requests", filing(&aigerim, |_| {}))
-        .ok();
-    let id = filed["request_id"].as_str().unwrap();
+    let id = &filed_id(&aigerim);
     let employee = Client::as_role(server, "employee", Some("aiyrtau-employment"));
     employee
         .post(&format!("/api/agency/requests/{id}/take"), json!({}))
@@ -647,10 +638,7 @@ fn a_deadline_is_extended_with_its_reason_and_the_citizen_told() {
     });
     // The unemployed certificate's regulation does not allow it.
     let aigerim = Client::login(server, AIGERIM);
-    let filed = aigerim
-        .post("/api/portal/requests", filing(&aigerim, |_| {}))
-        .ok();
-    let other = filed["request_id"].as_str().unwrap();
+    let other = &filed_id(&aigerim);
     employee
         .post(&format!("/api/agency/requests/{other}/take"), json!({}))
         .ok();
