@@ -158,9 +158,9 @@ impl FromStr for Deadline {
 
 fn fmt_duration(d: Duration) -> String {
     let ms = d.as_millis();
-    let (value, unit) = if ms % 3_600_000 == 0 {
+    let (value, unit) = if ms.is_multiple_of(3_600_000) {
         (ms as f64 / 3_600_000.0, "h")
-    } else if ms % 60_000 == 0 || ms % 30_000 == 0 && ms >= 60_000 {
+    } else if ms.is_multiple_of(60_000) || ms.is_multiple_of(30_000) && ms >= 60_000 {
         (ms as f64 / 60_000.0, "min")
     } else {
         (ms as f64 / 1000.0, "s")

@@ -278,6 +278,11 @@ impl Gateway {
         Ok(())
     }
 
+    /// Whether `participant` runs on this node.
+    pub fn is_local(&self, participant: &ParticipantId) -> bool {
+        read(&self.inner.locals).contains_key(participant)
+    }
+
     /// The road to the other nodes.
     pub fn attach(&self, transport: Arc<dyn Transport>) {
         *write(&self.inner.transport) = Some(transport);

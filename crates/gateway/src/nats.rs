@@ -4,13 +4,21 @@
 //! gets every notice when it comes back; its inbox takes each once). Every message on the
 //! wire is the same signed [`Sealed`] the embedded road carries, checked again on receipt.
 //!
-//! Subjects: `<prefix>.req.<participant>` and `<prefix>.msg.<participant>`; one stream
+//! Subjects: `<prefix>.req.<participant>` and `<prefix>.msg.<participant>.<lane>`; one stream
 //! `<PREFIX>` holds `<prefix>.msg.>`.
+//!
+//! The directory: a stream `<PREFIX>_DIRECTORY` (`<prefix>.dir.<participant>`, the last entry
+//! of each kept) where each node puts the system
+//! certificates of the participants it runs ([`Nats::announce`]) and from which every node admits
+//! the others' ([`Nats::follow_directory`]), as X-Road's global configuration does. The bucket
+//! is not trusted: a certificate in it is admitted only if the NCA issued it to the participant
+//! it names (`Trust::admit`), so a forged entry only gets itself refused.
 
 use crate::{Gateway, GatewayError, ParticipantId, Sealed, Transport};
 use async_nats::jetstream::{self, consumer, stream, AckKind};
 use async_trait::async_trait;
 use futures_util::StreamExt;
+use qyzmet_pki::Cert;
 use std::time::Duration;
 
 /// How long JetStream waits for a node's acknowledgement before it delivers a notice again: a
@@ -30,8 +38,9 @@ fn lane_of(key: &str) -> u32 {
     u32::from_be_bytes([h[0], h[1], h[2], h[3]]) % LANES
 }
 
-/// How long a synchronous request over NATS may take.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a synchronous request over NATS may take: its answer comes in milliseconds; a
+/// node that holds one this long is down (killed mid-request), and the caller is told so.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A node's connection to the road.
 #[derive(Clone)]
@@ -88,13 +97,161 @@ impl Nats {
             .replace(['.', '*', '>', ' '], "_")
     }
 
+    fn directory_name(prefix: &str) -> String {
+        format!("{}_DIRECTORY", Self::stream_name(prefix))
+    }
+
+    /// The directory's stream: the last entry of each participant (a JetStream stream kept
+    /// like a key-value bucket, which the NATS servers of 2.9 still serve).
+    async fn directory(&self) -> Result<stream::Stream, String> {
+        let name = Self::directory_name(&self.prefix);
+        self.js
+            .get_or_create_stream(stream::Config {
+                name: name.clone(),
+                subjects: vec![format!("{}.dir.>", self.prefix)],
+                max_messages_per_subject: 1,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| format!("the directory {name}: {e}"))
+    }
+
+    /// Put `participant`'s system certificate in the directory, for the other nodes.
+    pub async fn announce(&self, participant: &ParticipantId, cert: &Cert) -> Result<(), String> {
+        self.directory().await?;
+        let entry = serde_json::json!({
+            "participant": participant.0,
+            "certificate": String::from_utf8_lossy(&cert.to_pem()),
+        });
+        let failed = |e: String| format!("announcing {participant}: {e}");
+        self.js
+            .publish(
+                format!("{}.dir.{}", self.prefix, token(participant)),
+                entry.to_string().into(),
+            )
+            .await
+            .map_err(|e| failed(e.to_string()))?
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Admit `sender` from the directory, if it is there now (a node announced itself a moment
+    /// before its first message reached this one): whether it was admitted.
+    async fn admit_from_directory(&self, gateway: &Gateway, sender: &ParticipantId) -> bool {
+        let Ok(directory) = self.directory().await else {
+            return false;
+        };
+        let subject = format!("{}.dir.{}", self.prefix, token(sender));
+        let Ok(entry) = directory.get_last_raw_message_by_subject(&subject).await else {
+            return false;
+        };
+        match directory_entry(&entry.payload) {
+            Some((id, cert)) if &id == sender => gateway.register_remote(&id, &cert).is_ok(),
+            _ => false,
+        }
+    }
+
+    /// Take `sealed` into `gateway` (`again`: the road brings it a second time); a sender this
+    /// node does not know yet is looked up in the directory first, then the message is taken.
+    async fn take(
+        &self,
+        gateway: &Gateway,
+        sealed: Sealed,
+        again: bool,
+    ) -> Result<Option<Sealed>, GatewayError> {
+        let receive = |sealed: Sealed| async move {
+            if again {
+                gateway.receive_again(sealed).await
+            } else {
+                gateway.receive(sealed).await
+            }
+        };
+        match receive(sealed.clone()).await {
+            Err(GatewayError::UnknownSender(who))
+            | Err(GatewayError::Untrusted(crate::TrustError::Unknown(who)))
+                if self.admit_from_directory(gateway, &who).await =>
+            {
+                receive(sealed).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// Admit into `gateway` every participant of another node that the directory names, now and
+    /// as nodes announce themselves (a node started later, a key issued anew); returns once
+    /// the entries there now are admitted.
+    pub async fn follow_directory(
+        &self,
+        gateway: Gateway,
+    ) -> Result<tokio::task::JoinHandle<()>, String> {
+        let mut directory = self.directory().await?;
+        let failed = |e: String| format!("the directory: {e}");
+        let now = directory
+            .info()
+            .await
+            .map_err(|e| failed(e.to_string()))?
+            .state
+            .messages;
+        let consumer = directory
+            .create_consumer(consumer::pull::Config {
+                deliver_policy: consumer::DeliverPolicy::LastPerSubject,
+                ack_policy: consumer::AckPolicy::None,
+                filter_subject: format!("{}.dir.>", self.prefix),
+                inactive_threshold: Duration::from_secs(60),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        let mut entries = consumer
+            .messages()
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        let admit = move |gateway: &Gateway, value: &[u8]| {
+            let Some((id, cert)) = directory_entry(value) else {
+                eprintln!("gateway: an unreadable entry in the directory, ignored");
+                return;
+            };
+            if gateway.is_local(&id) {
+                return;
+            }
+            if let Err(e) = gateway.register_remote(&id, &cert) {
+                eprintln!("gateway: the directory's certificate for {id} is refused: {e}");
+            }
+        };
+        // What is there now, before the node starts to send.
+        if now > 0 {
+            while let Some(m) = entries.next().await {
+                let m = m.map_err(|e| failed(e.to_string()))?;
+                admit(&gateway, &m.payload);
+                if m.info().map_or(true, |i| i.pending == 0) {
+                    break;
+                }
+            }
+        }
+        Ok(tokio::spawn(async move {
+            while let Some(m) = entries.next().await {
+                match m {
+                    Ok(m) => admit(&gateway, &m.payload),
+                    Err(e) => eprintln!("gateway: the directory: {e}"),
+                }
+            }
+        }))
+    }
+
     /// Remove the stream and what it holds (tests, decommissioning).
     pub async fn delete_stream(&self) -> Result<(), String> {
         self.js
             .delete_stream(Self::stream_name(&self.prefix))
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        // The directory goes with it, if there is one.
+        let _ = self
+            .js
+            .delete_stream(Self::directory_name(&self.prefix))
+            .await;
+        Ok(())
     }
 
     fn subject(&self, kind: &str, to: &ParticipantId) -> String {
@@ -148,16 +305,17 @@ impl Nats {
         }
         let client = self.client.clone();
         let g = gateway.clone();
+        let road = self.clone();
         Ok(tokio::spawn(async move {
             let answering = async {
                 while let Some(m) = requests.next().await {
-                    let (client, g) = (client.clone(), g.clone());
+                    let (client, g, road) = (client.clone(), g.clone(), road.clone());
                     tokio::spawn(async move {
                         let reply = match Sealed::decode(&m.payload) {
                             None => {
                                 answer_err(&GatewayError::Malformed("not a sealed message".into()))
                             }
-                            Some(sealed) => match g.receive(sealed).await {
+                            Some(sealed) => match road.take(&g, sealed, false).await {
                                 Ok(Some(answer)) => answer_ok(&answer),
                                 Ok(None) => {
                                     answer_err(&GatewayError::NoResponse(ParticipantId::new("?")))
@@ -173,16 +331,13 @@ impl Nats {
             };
             // Each lane one notice at a time, the lanes side by side.
             let consuming = futures_util::future::join_all(lanes.into_iter().map(|mut notices| {
-                let gateway = gateway.clone();
+                let (gateway, road) = (gateway.clone(), road.clone());
                 async move {
                     while let Some(Ok(m)) = notices.next().await {
                         let again = m.info().is_ok_and(|i| i.delivered > 1);
                         let outcome = match Sealed::decode(&m.payload) {
                             None => Ok(()),
-                            Some(sealed) if again => {
-                                gateway.receive_again(sealed).await.map(|_| ())
-                            }
-                            Some(sealed) => gateway.receive(sealed).await.map(|_| ()),
+                            Some(sealed) => road.take(&gateway, sealed, again).await.map(|_| ()),
                         };
                         let ack = match outcome {
                             // Taken, or refused for good (forged, not granted, replayed —
@@ -198,6 +353,14 @@ impl Nats {
             tokio::join!(answering, consuming);
         }))
     }
+}
+
+/// A directory entry: the participant and its certificate.
+fn directory_entry(value: &[u8]) -> Option<(ParticipantId, Cert)> {
+    let v: serde_json::Value = serde_json::from_slice(value).ok()?;
+    let id = ParticipantId::new(v["participant"].as_str()?);
+    let cert = Cert::from_pem(v["certificate"].as_str()?.as_bytes()).ok()?;
+    Some((id, cert))
 }
 
 /// A refusal that a second attempt cannot change.

@@ -295,3 +295,53 @@ async fn a_forged_message_on_the_road_is_refused_by_the_receiving_node() {
     serving.abort();
     n.road_a.delete_stream().await.unwrap();
 }
+
+/// The directory is not trusted: a node admits from it only a certificate the NCA issued to
+/// the participant it names, the entries there before it starts and those announced after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_directory_admits_only_certificates_the_nca_issued_to_their_names() {
+    let dir = tmp();
+    let mut nca = Nca::init(
+        &dir.join("nca"),
+        KeyType::EcdsaP256,
+        NcaUrls::default(),
+        Utc::now() - Duration::days(1),
+    )
+    .unwrap();
+    let mut rogue = Nca::init(
+        &dir.join("rogue"),
+        KeyType::EcdsaP256,
+        NcaUrls::default(),
+        Utc::now() - Duration::days(1),
+    )
+    .unwrap();
+    let node = Gateway::open(GatewayConfig::new(
+        key(&mut nca, "gateway-c"),
+        vec![nca.issuing().cert.clone()],
+        LogConfig::new(dir.join("log")),
+    ))
+    .unwrap();
+    let prefix = format!("qyzmet-test-{}", uuid::Uuid::new_v4().simple());
+    let road = Nats::connect(&url(), &prefix)
+        .await
+        .expect("NATS must be running");
+    let id = |name: &str| ParticipantId::new(name);
+    let agency = key(&mut nca, "agency");
+    road.announce(&id("agency"), agency.cert()).await.unwrap();
+    // The portal's certificate under the CSC's name, and a certificate of another CA.
+    let portal = key(&mut nca, "portal");
+    road.announce(&id("csc"), portal.cert()).await.unwrap();
+    let forged = key(&mut rogue, "notary");
+    road.announce(&id("notary"), forged.cert()).await.unwrap();
+
+    let following = road.follow_directory(node.clone()).await.unwrap();
+    let known = |name: &str| node.trust().certificate(&id(name)).is_some();
+    assert!(known("agency"), "an entry there before the node started");
+    assert!(!known("csc"), "a certificate that names another system");
+    assert!(!known("notary"), "a certificate the NCA did not issue");
+    // A node that starts later is admitted as it announces itself.
+    road.announce(&id("portal"), portal.cert()).await.unwrap();
+    wait_for("the portal admitted", || known("portal")).await;
+    following.abort();
+    road.delete_stream().await.unwrap();
+}

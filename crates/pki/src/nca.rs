@@ -9,7 +9,10 @@
 //! certs/<serial>.crt                                                 every issued certificate
 //! ```
 //!
-//! The registry is replaced atomically (write, fsync, rename) after each change. This is a test
+//! The registry is replaced atomically (write, fsync, rename) after each change, made under an
+//! exclusive lock on `lock` in the folder after a fresh read, so that the processes of a
+//! deployment split by role (each issuing its own keys on first start) never lose each other's
+//! issues. This is a test
 //! CA: its own keys lie unencrypted in its folder, which only its operator may read.
 
 use crate::cert::{self, Cert, CertificateRequest, Issuer, RevocationUrls, Usage};
@@ -299,19 +302,20 @@ impl Nca {
 
     /// Issue a key and certificate to a holder.
     pub fn issue(&mut self, req: &IssueRequest, now: DateTime<Utc>) -> Result<IssuedKey> {
-        self.refresh()?;
         req.holder.check().map_err(PkiError::Refused)?;
-        self.issue_with(
-            req.holder.subject(),
-            Usage::Holder {
-                role: req.holder.role,
-                purpose: req.purpose,
-            },
-            req.key_type,
-            (req.not_before, req.not_after),
-            (Some(req.holder.role), req.purpose),
-            now,
-        )
+        self.locked(|nca| {
+            nca.issue_with(
+                req.holder.subject(),
+                Usage::Holder {
+                    role: req.holder.role,
+                    purpose: req.purpose,
+                },
+                req.key_type,
+                (req.not_before, req.not_after),
+                (Some(req.holder.role), req.purpose),
+                now,
+            )
+        })
     }
 
     /// Issue an information system's key, the system profile: `CN` is the system's name in
@@ -325,7 +329,6 @@ impl Nca {
         validity: (DateTime<Utc>, DateTime<Utc>),
         now: DateTime<Utc>,
     ) -> Result<IssuedKey> {
-        self.refresh()?;
         if system.trim().is_empty() || owner.name.trim().is_empty() {
             return Err(PkiError::Refused(
                 "a system's certificate names the system and its owner".into(),
@@ -339,17 +342,37 @@ impl Nca {
             profile::printable(profile::ORGANIZATIONAL_UNIT, &format!("BIN{}", owner.bin)),
         ]);
         let ekus = [Role::LegalEntity.oid(), profile::CLIENT_AUTH];
-        self.issue_with(
-            subject,
-            Usage::Custom {
-                purpose: KeyPurpose::Signing,
-                ekus: &ekus,
-            },
-            key_type,
-            (not_before, not_after),
-            (Some(Role::LegalEntity), KeyPurpose::Signing),
-            now,
-        )
+        self.locked(|nca| {
+            nca.issue_with(
+                subject,
+                Usage::Custom {
+                    purpose: KeyPurpose::Signing,
+                    ekus: &ekus,
+                },
+                key_type,
+                (not_before, not_after),
+                (Some(Role::LegalEntity), KeyPurpose::Signing),
+                now,
+            )
+        })
+    }
+
+    /// Run the change `f` under the folder's exclusive lock, on the registry as it is now on
+    /// disk (another process may have changed it since it was read, within the same second).
+    fn locked<R>(&mut self, f: impl FnOnce(&mut Nca) -> Result<R>) -> Result<R> {
+        let path = self.dir.join("lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io(&path, e))?;
+        lock.lock().map_err(|e| io(&path, e))?;
+        let registry_path = self.dir.join("registry.json");
+        let text = std::fs::read(&registry_path).map_err(|e| io(&registry_path, e))?;
+        self.registry = parse_registry(&self.dir, &text)?;
+        f(self)
+        // The lock goes with `lock`, after the change is saved.
     }
 
     fn issue_with(
@@ -412,8 +435,17 @@ impl Nca {
         reason: RevocationReason,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        self.refresh()?;
         let serial = normalise_serial(serial_hex);
+        self.locked(|nca| nca.revoke_locked(&serial, serial_hex, reason, at))
+    }
+
+    fn revoke_locked(
+        &mut self,
+        serial: &str,
+        serial_hex: &str,
+        reason: RevocationReason,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         let record = self
             .registry
             .issued
@@ -421,7 +453,7 @@ impl Nca {
             .find(|r| r.serial == serial)
             .ok_or_else(|| PkiError::UnknownCertificate(serial_hex.to_string()))?;
         if record.revoked.is_some() {
-            return Err(PkiError::AlreadyRevoked(serial));
+            return Err(PkiError::AlreadyRevoked(serial.to_string()));
         }
         record.revoked = Some(Revocation { at, reason });
         self.save()
@@ -474,10 +506,11 @@ impl Nca {
 
     /// The next CRL number, persisted so that numbers only grow across restarts.
     pub fn next_crl_number(&mut self) -> Result<u64> {
-        self.refresh()?;
-        self.registry.crl_number += 1;
-        self.save()?;
-        Ok(self.registry.crl_number)
+        self.locked(|nca| {
+            nca.registry.crl_number += 1;
+            nca.save()?;
+            Ok(nca.registry.crl_number)
+        })
     }
 
     /// A new CRL of every revocation, signed by the issuing CA, current for `validity`.
@@ -535,7 +568,7 @@ fn normalise_serial(s: &str) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())

@@ -377,3 +377,45 @@ fn openssl_reads_what_the_nca_issues() {
     );
     assert!(!ok, "OpenSSL refuses the wrong password too");
 }
+
+/// The processes of a deployment split by role issue their keys from one NCA folder at the same
+/// moment: each open NCA changes the registry under the folder's lock, from what is on disk, so
+/// that no issue is lost (without the lock, each would write back the registry it read).
+#[test]
+fn ncas_opened_side_by_side_lose_none_of_each_others_issues() {
+    let dir = scratch("side-by-side");
+    Nca::init(&dir, KeyType::EcdsaP256, urls(), now()).unwrap();
+    let each = 6;
+    let serials: Vec<String> = std::thread::scope(|s| {
+        let issuers: Vec<_> = (0..3)
+            .map(|_| {
+                let dir = dir.clone();
+                s.spawn(move || {
+                    let mut nca = Nca::open(&dir).unwrap();
+                    (0..each)
+                        .map(|_| {
+                            nca.issue(
+                                &request(citizen(), KeyPurpose::Signing, KeyType::EcdsaP256),
+                                now(),
+                            )
+                            .unwrap()
+                            .cert
+                            .serial_hex()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        issuers
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let nca = Nca::open(&dir).unwrap();
+    let kept: std::collections::BTreeSet<_> =
+        nca.records().iter().map(|r| r.serial.clone()).collect();
+    assert_eq!(serials.len(), 3 * each);
+    for serial in &serials {
+        assert!(kept.contains(serial), "{serial} was lost");
+    }
+}

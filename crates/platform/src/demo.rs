@@ -7,6 +7,7 @@
 //! password of every demo account and key file is drawn at random on the first start and
 //! written, with the logins, to `demo-logins.txt` (mode 0600) in the data folder.
 
+use crate::Role;
 use chrono::{Duration, Utc};
 use qyzmet_core::id::Bin;
 use qyzmet_core::regulation::Catalog;
@@ -15,7 +16,7 @@ use qyzmet_pki::nca::{IssueRequest, Nca};
 use qyzmet_pki::{Holder, KeyPurpose, KeyType, Organisation as CertOrg, Role as CertRole};
 use qyzmet_registries::demo as world;
 use qyzmet_registries::Registries;
-use qyzmet_store::{NewOrganisation, NewUser, OrgKind, PasswordHash, Role, Store};
+use qyzmet_store::{NewOrganisation, NewUser, OrgKind, PasswordHash, Role as Account, Store};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -122,7 +123,7 @@ impl Seeder<'_> {
         &mut self,
         login: &str,
         person: &qyzmet_registries::gbd_fl::Person,
-        roles: &[Role],
+        roles: &[Account],
         organisation: Option<(&qyzmet_store::Organisation, Bin)>,
         cert_role: CertRole,
     ) -> Result<(), String> {
@@ -179,7 +180,7 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    async fn plain(&mut self, login: &str, name: &str, role: Role) -> Result<(), String> {
+    async fn plain(&mut self, login: &str, name: &str, role: Account) -> Result<(), String> {
         self.store
             .create_user(NewUser {
                 login: login.to_string(),
@@ -214,13 +215,10 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether the store already holds the demo (or any) organisations.
+/// Whether the store already holds the demo (or any) organisations or accounts.
 pub async fn seeded(store: &Store) -> Result<bool, String> {
-    Ok(!store
-        .organisations()
-        .await
-        .map_err(|e| e.to_string())?
-        .is_empty())
+    let orgs = store.organisations().await.map_err(|e| e.to_string())?;
+    Ok(!orgs.is_empty() || store.has_users().await.map_err(|e| e.to_string())?)
 }
 
 /// Create the demo: organisations, staff, citizens, keys (in `data/keys`), and the login list.
@@ -232,6 +230,23 @@ pub async fn seed(
     data: &Path,
     key_type: KeyType,
 ) -> Result<DemoReport, String> {
+    seed_for(&Role::ALL, store, catalog, registries, nca, data, key_type).await
+}
+
+/// Create the part of the demo that `roles` keep: the provider's IS its providers, their staff,
+/// the CSCs (whose requests it notifies), the administrator and the monitor; the CSC's IS the
+/// CSCs and their operators; the portal the citizens' accounts. The same people get the same
+/// places whichever roles are seeded together.
+pub async fn seed_for(
+    roles: &[Role],
+    store: &Store,
+    catalog: &Catalog,
+    registries: &Registries,
+    nca: &mut Nca,
+    data: &Path,
+    key_type: KeyType,
+) -> Result<DemoReport, String> {
+    let has = |role: Role| roles.contains(&role);
     let keys = data.join("keys");
     std::fs::create_dir_all(&keys).map_err(|e| format!("{}: {e}", keys.display()))?;
     let password = fresh_password();
@@ -276,10 +291,19 @@ pub async fn seed(
     let world_orgs = world::organisations();
     for (code, name) in providers {
         let Some(&(_, index)) = PROVIDER_ORGANISATIONS.iter().find(|(c, _)| *c == code) else {
-            eprintln!("demo: no demo BIN for provider {code}; it gets no staff");
+            if has(Role::Agency) {
+                eprintln!("demo: no demo BIN for provider {code}; it gets no staff");
+            }
             continue;
         };
         let bin = world_orgs[index].bin;
+        if !has(Role::Agency) {
+            // Their staff's places are kept, so that the CSCs' operators are the same people.
+            for _ in 0..3 {
+                next_staff()?;
+            }
+            continue;
+        }
         let org = store
             .create_organisation(NewOrganisation {
                 code: code.to_string(),
@@ -290,9 +314,9 @@ pub async fn seed(
             .await
             .map_err(|e| e.to_string())?;
         for (suffix, role, cert_role) in [
-            ("employee", Role::Employee, CertRole::Employee),
-            ("signer", Role::Signer, CertRole::Signer),
-            ("head", Role::Head, CertRole::FirstHead),
+            ("employee", Account::Employee, CertRole::Employee),
+            ("signer", Account::Signer, CertRole::Signer),
+            ("head", Account::Head, CertRole::FirstHead),
         ] {
             let person = next_staff()?;
             s.person(
@@ -307,6 +331,9 @@ pub async fn seed(
     }
     for (code, name, index) in CSCS {
         let bin = world_orgs[*index].bin;
+        if !has(Role::Agency) && !has(Role::Csc) {
+            continue;
+        }
         let org = store
             .create_organisation(NewOrganisation {
                 code: code.to_string(),
@@ -317,20 +344,25 @@ pub async fn seed(
             .await
             .map_err(|e| e.to_string())?;
         let person = next_staff()?;
+        if !has(Role::Csc) {
+            continue;
+        }
         s.person(
             &format!("{code}.operator"),
             &person,
-            &[Role::Operator],
+            &[Account::Operator],
             Some((&org, bin)),
             CertRole::Employee,
         )
         .await?;
     }
-    s.plain("admin", "Администратор платформы", Role::Administrator)
-        .await?;
-    s.plain("monitor", "Мониторинг сроков", Role::Monitor)
-        .await?;
-    for iin in &citizens {
+    if has(Role::Agency) {
+        s.plain("admin", "Администратор платформы", Account::Administrator)
+            .await?;
+        s.plain("monitor", "Мониторинг сроков", Account::Monitor)
+            .await?;
+    }
+    for iin in citizens.iter().filter(|_| has(Role::Portal)) {
         let Some(person) = registries.gbd_fl.get(iin).cloned() else {
             continue;
         };
@@ -340,7 +372,7 @@ pub async fn seed(
         s.person(
             &iin.to_string(),
             &person,
-            &[Role::Recipient],
+            &[Account::Recipient],
             None,
             CertRole::Individual,
         )

@@ -1,6 +1,7 @@
-//! The embedded deployment: every participant of the regulations in one process, joined only
-//! by the gateway — the portal, the CSC's IS, the provider's IS, the state databases and
-//! outside systems, and the NCA — over one database.
+//! The deployments: every participant of the regulations in one process, joined only by the
+//! gateway — the portal, the CSC's IS, the provider's IS, the state databases and outside
+//! systems, and the NCA — over one database ([`Platform`]); or one role per process, each on its
+//! own database and gateway node ([`Node`], [`roles`]).
 //!
 //! [`Platform::assemble`] registers the participants on a gateway with the grants the
 //! regulations route (and no others); [`Platform::router`] serves their HTTP APIs on one
@@ -11,19 +12,19 @@
 pub mod demo;
 pub mod registries;
 pub mod road;
+pub mod roles;
 
 use axum::Router;
 use qyzmet_agency::AgencyIs;
 use qyzmet_core::calendar::WorkingCalendar;
 use qyzmet_core::regulation::Catalog;
-use qyzmet_gateway::services::{
-    registry_participant, ACT, AGENCY, CSC, CSC_NOTICE, FILE, PORTAL, PORTAL_NOTICE, QUERY, READ,
-};
-use qyzmet_gateway::{Gateway, ParticipantId};
+use qyzmet_gateway::services::{AGENCY, CSC, CSC_NOTICE, PORTAL, PORTAL_NOTICE};
+use qyzmet_gateway::Gateway;
 use qyzmet_pki::Verifier;
 use qyzmet_store::Store;
-use registries::{RegistryHost, PARTICIPANTS};
+use registries::RegistryHost;
 use road::Road;
+pub use roles::Role;
 use std::sync::Arc;
 
 /// The largest request body the platform reads (a filing with its scans, base64).
@@ -40,6 +41,113 @@ pub struct Platform {
     pub registries: RegistryHost,
 }
 
+/// What the participants of a node are made of.
+pub struct Parts {
+    pub store: Store,
+    pub catalog: Arc<Catalog>,
+    pub calendar: Arc<WorkingCalendar>,
+    /// The state databases and outside systems, where the node runs them.
+    pub registries: Option<RegistryHost>,
+    pub verifier: Arc<Verifier>,
+    pub fees: Vec<(String, u64)>,
+}
+
+/// The participants of one role on its own node (`qyzmet serve --role …`).
+#[derive(Clone)]
+pub struct Node {
+    pub role: Role,
+    pub store: Store,
+    pub gateway: Gateway,
+    /// The provider's IS, on the agency's node.
+    pub agency: Option<AgencyIs>,
+    pub catalog: Arc<Catalog>,
+}
+
+fn joined(e: qyzmet_gateway::GatewayError) -> String {
+    e.to_string()
+}
+
+/// Put `role`'s participants on the road's node: the provider's IS behind its door, the
+/// portal's and the CSC's notice inboxes, the registries' doors.
+fn join(role: Role, parts: &Parts, road: &mut Road) -> Result<Option<AgencyIs>, String> {
+    let gateway = road.gateway.clone();
+    match role {
+        Role::Agency => {
+            let mut agency = AgencyIs::new(
+                parts.store.clone(),
+                parts.catalog.clone(),
+                parts.calendar.clone(),
+                gateway.clone(),
+                parts.verifier.clone(),
+            );
+            for (service, rate) in &parts.fees {
+                agency = agency.with_fee(service, *rate);
+            }
+            agency
+                .register(&gateway, road.key(AGENCY)?)
+                .map_err(joined)?;
+            return Ok(Some(agency));
+        }
+        // The portal's and the CSC's doors take the notices the provider's IS sends them.
+        Role::Portal | Role::Csc => {
+            let (system, service) = if role == Role::Portal {
+                (PORTAL, PORTAL_NOTICE)
+            } else {
+                (CSC, CSC_NOTICE)
+            };
+            let inbox = qyzmet_api::inbox::NoticeInbox::new(parts.store.clone(), service);
+            gateway
+                .register(road.key(system)?, Arc::new(inbox))
+                .map_err(joined)?;
+        }
+        Role::Registries => parts
+            .registries
+            .as_ref()
+            .ok_or("the registries' role needs their state")?
+            .register(road)?,
+    }
+    Ok(None)
+}
+
+/// The HTTP API of `role`'s participants.
+fn routes(
+    role: Role,
+    store: &Store,
+    gateway: &Gateway,
+    catalog: &Catalog,
+    agency: Option<&AgencyIs>,
+) -> Router {
+    match role {
+        Role::Agency => agency
+            .map(|a| qyzmet_agency::api::router(a.clone()))
+            .unwrap_or_default(),
+        Role::Portal => qyzmet_portal::router(qyzmet_portal::Portal::new(catalog.clone())).merge(
+            qyzmet_portal::cabinet::router(qyzmet_portal::cabinet::Cabinet::new(
+                store.clone(),
+                gateway.clone(),
+            )),
+        ),
+        Role::Csc => qyzmet_csc::router(qyzmet_csc::CscIs::new(store.clone(), gateway.clone())),
+        Role::Registries => Router::new(),
+    }
+}
+
+/// What every node serves: sessions where it has people, the API's description, the gateway's
+/// operations, errors in the person's language, the body limit.
+fn around(routes: Router, store: &Store, gateway: &Gateway, people: bool) -> Router {
+    let routes = if people {
+        routes
+            .merge(qyzmet_api::sessions::router(store.clone()))
+            .merge(qyzmet_api::openapi::router())
+    } else {
+        routes
+    };
+    routes
+        .merge(qyzmet_gateway::http::router(gateway.clone()))
+        .layer(axum::middleware::from_fn(qyzmet_api::localize))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
 impl Platform {
     pub fn assemble(
         store: Store,
@@ -50,87 +158,72 @@ impl Platform {
         fees: &[(String, u64)],
         mut road: Road,
     ) -> Result<Platform, String> {
-        let gateway = road.gateway.clone();
-        let mut agency = AgencyIs::new(
-            store.clone(),
-            catalog.clone(),
-            calendar.clone(),
-            gateway.clone(),
-            verifier,
-        );
-        for (service, rate) in fees {
-            agency = agency.with_fee(service, *rate);
-        }
-        let joined = |e: qyzmet_gateway::GatewayError| e.to_string();
-        agency
-            .register(&gateway, road.key(AGENCY)?)
-            .map_err(joined)?;
-        registries.register(&mut road)?;
-        // The portal's and the CSC's doors take the notices the provider's IS sends them.
-        for (system, service) in [(PORTAL, PORTAL_NOTICE), (CSC, CSC_NOTICE)] {
-            let inbox = qyzmet_api::inbox::NoticeInbox::new(store.clone(), service);
-            gateway
-                .register(road.key(system)?, Arc::new(inbox))
-                .map_err(joined)?;
-            gateway.grant(
-                &ParticipantId::new(AGENCY),
-                &ParticipantId::new(system),
-                service,
-            );
-        }
-        let id = |name: &str| ParticipantId::new(name);
-        // The routes of the regulations: the portal and the CSC file with the provider's IS
-        // and act on their requests; the provider's IS asks every state database and outside
-        // system; the portal confirms registrations in the state databases and pays; the CSC
-        // finds citizens in ГБД ФЛ; the portal shows doctors' free slots and the PHC organisations.
-        for from in [PORTAL, CSC] {
-            gateway.grant(&id(from), &id(AGENCY), FILE);
-            gateway.grant(&id(from), &id(AGENCY), ACT);
-            gateway.grant(&id(from), &id(AGENCY), READ);
-        }
-        for p in PARTICIPANTS {
-            gateway.grant(&id(AGENCY), &id(&registry_participant(p)), QUERY);
-        }
-        use qyzmet_core::regulation::Participant as P;
-        for p in [
-            P::GbdFl,
-            P::GbdUl,
-            P::PaymentGateway,
-            P::DoctorSchedule,
-            P::AttachmentRegister,
-        ] {
-            gateway.grant(&id(PORTAL), &id(&registry_participant(p)), QUERY);
-        }
-        gateway.grant(&id(CSC), &id(&registry_participant(P::GbdFl)), QUERY);
-        Ok(Platform {
+        let parts = Parts {
             store,
-            gateway,
-            agency,
             catalog,
             calendar,
+            registries: Some(registries.clone()),
+            verifier,
+            fees: fees.to_vec(),
+        };
+        let mut agency = None;
+        for role in Role::ALL {
+            agency = join(role, &parts, &mut road)?.or(agency);
+        }
+        roles::grant_routes(&road.gateway);
+        Ok(Platform {
+            store: parts.store,
+            gateway: road.gateway,
+            agency: agency.ok_or("no provider's IS")?,
+            catalog: parts.catalog,
+            calendar: parts.calendar,
             registries,
         })
     }
 
     /// Every participant's HTTP API on one router, errors in the person's language.
     pub fn router(&self) -> Router {
-        let catalogue = qyzmet_portal::router(qyzmet_portal::Portal::new((*self.catalog).clone()));
-        let cabinet = qyzmet_portal::cabinet::router(qyzmet_portal::cabinet::Cabinet::new(
-            self.store.clone(),
-            self.gateway.clone(),
-        ));
-        let csc = qyzmet_csc::router(qyzmet_csc::CscIs::new(
-            self.store.clone(),
-            self.gateway.clone(),
-        ));
-        catalogue
-            .merge(qyzmet_api::sessions::router(self.store.clone()))
-            .merge(qyzmet_api::openapi::router())
-            .merge(cabinet)
-            .merge(csc)
-            .merge(qyzmet_agency::api::router(self.agency.clone()))
-            .merge(qyzmet_gateway::http::router(self.gateway.clone()))
-            .layer(axum::middleware::from_fn(qyzmet_api::localize))
-            .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        let all = Role::ALL.into_iter().fold(Router::new(), |r, role| {
+            r.merge(routes(
+                role,
+                &self.store,
+                &self.gateway,
+                &self.catalog,
+                Some(&self.agency),
+            ))
+        });
+        around(all, &self.store, &self.gateway, true)
+    }
+}
+
+impl Node {
+    /// Put `role`'s participants on the road's node, with the routes of the regulations.
+    pub fn assemble(role: Role, parts: Parts, mut road: Road) -> Result<Node, String> {
+        let agency = join(role, &parts, &mut road)?;
+        roles::grant_routes(&road.gateway);
+        Ok(Node {
+            role,
+            store: parts.store,
+            gateway: road.gateway,
+            agency,
+            catalog: parts.catalog,
+        })
+    }
+
+    /// The role's HTTP API; the registries' node serves only the gateway's operations.
+    pub fn router(&self) -> Router {
+        let own = routes(
+            self.role,
+            &self.store,
+            &self.gateway,
+            &self.catalog,
+            self.agency.as_ref(),
+        );
+        around(
+            own,
+            &self.store,
+            &self.gateway,
+            self.role != Role::Registries,
+        )
     }
 }

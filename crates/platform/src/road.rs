@@ -1,6 +1,8 @@
-//! The road between the participants of the embedded deployment: its gateway node, each
-//! system's own key — issued by the NCA in the system profile on the first start and kept in
-//! `systems/` of the data folder — and the message log in `gateway-log/`.
+//! The road between the participants: a gateway node, the own key of each system that runs on
+//! it — issued by the NCA in the system profile on the first start and kept in `systems/` of
+//! the data folder — and the node's message log in `gateway-log/`. The embedded deployment runs
+//! every system on one node; a deployment split by role runs one node per role
+//! ([`crate::roles`]), each holding only its own systems' keys.
 
 use crate::registries::PARTICIPANTS;
 use chrono::{Duration, Utc};
@@ -39,6 +41,8 @@ pub fn systems() -> Vec<String> {
 pub struct Road {
     pub gateway: Gateway,
     keys: HashMap<String, SystemKey>,
+    /// The certificates of the node's systems, for the other nodes' directory.
+    certs: Vec<(ParticipantId, qyzmet_pki::Cert)>,
 }
 
 impl Road {
@@ -49,6 +53,17 @@ impl Road {
     }
 
     pub fn open_with(nca: &mut Nca, data: &Path, log: LogConfig) -> Result<Road, String> {
+        Self::open_for(nca, data, log, GATEWAY, &systems()[1..])
+    }
+
+    /// Open a node named `gateway` for `systems` only: their keys and the node's own.
+    pub fn open_for(
+        nca: &mut Nca,
+        data: &Path,
+        log: LogConfig,
+        gateway: &str,
+        systems: &[String],
+    ) -> Result<Road, String> {
         let dir = data.join("systems");
         let revoked: Vec<String> = nca
             .records()
@@ -57,18 +72,31 @@ impl Road {
             .map(|r| r.serial.clone())
             .collect();
         let mut keys = HashMap::new();
-        for name in systems() {
-            let key = load_or_issue(nca, &dir, &name, &revoked)?;
-            keys.insert(name, key);
+        for name in systems {
+            let key = load_or_issue(nca, &dir, name, &revoked)?;
+            keys.insert(name.clone(), key);
         }
-        let own = keys.remove(GATEWAY).ok_or("no gateway key")?;
+        let certs = keys
+            .values()
+            .map(|k| (k.participant().clone(), k.cert().clone()))
+            .collect();
+        let own = load_or_issue(nca, &dir, gateway, &revoked)?;
         let config = GatewayConfig::new(own, vec![nca.issuing().cert.clone()], log);
         let gateway = Gateway::open(config)?;
         // What the NCA has revoked is not trusted, from whichever node it comes.
         for serial in &revoked {
             gateway.trust().revoke(serial);
         }
-        Ok(Road { gateway, keys })
+        Ok(Road {
+            gateway,
+            keys,
+            certs,
+        })
+    }
+
+    /// The node's systems and their certificates.
+    pub fn certificates(&self) -> &[(ParticipantId, qyzmet_pki::Cert)] {
+        &self.certs
     }
 
     /// The key of `system`, to join the gateway with (each is taken once).

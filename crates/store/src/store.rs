@@ -1179,6 +1179,16 @@ impl Store {
         row.map(UserRow::into_user).transpose()
     }
 
+    /// Whether anyone has an account here (a first start has yet to seed the demo if not).
+    pub async fn has_users(&self) -> Result<bool> {
+        let any: Option<String> = on_read!(self, |p| {
+            sqlx::query_scalar("SELECT id FROM users LIMIT 1")
+                .fetch_optional(p)
+                .await?
+        });
+        Ok(any.is_some())
+    }
+
     /// An organisation's staff, by login, in one query.
     pub async fn users_of_organisation(&self, org: &OrgId) -> Result<Vec<User>> {
         const SQL: &str = concat!(

@@ -6,6 +6,7 @@ pub mod id;
 pub mod pki;
 pub mod regulations;
 pub mod serve;
+pub mod serve_role;
 pub mod signature;
 
 use std::path::PathBuf;

@@ -5,6 +5,7 @@
 
 use super::regulations::load_catalog;
 use clap::Args;
+use qyzmet_core::calendar::WorkingCalendar;
 use qyzmet_pki::nca::{Nca, NcaUrls};
 use qyzmet_pki::KeyType;
 use qyzmet_platform::registries::RegistryHost;
@@ -16,41 +17,59 @@ use std::sync::Arc;
 
 #[derive(Args)]
 pub struct ServeArgs {
+    /// Run one role of the platform in this process, on its own database and gateway node,
+    /// joined to the others over NATS: `agency`, `portal`, `csc`, `registries`, or `nca` (the
+    /// test NCA's CRL and OCSP responder; start it first). Default: every role in one process.
+    #[arg(long)]
+    pub(crate) role: Option<String>,
+    /// The NATS server of a deployment split by role.
+    #[arg(long, default_value = "nats://127.0.0.1:4222")]
+    pub(crate) nats: String,
+    /// The subjects' prefix on NATS: the deployment's name, the same for all its roles.
+    #[arg(long, default_value = "qyzmet")]
+    pub(crate) nats_prefix: String,
+    /// The NCA's folder (default: `nca` in the data folder). The roles of a deployment split by
+    /// role on one machine share it: each issues its own keys there on first start.
+    #[arg(long)]
+    pub(crate) nca: Option<PathBuf>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     /// Folder of regulation definitions.
     #[arg(long, default_value = "regulations")]
-    regulations: PathBuf,
+    pub(crate) regulations: PathBuf,
     /// Folder of per-year calendar files.
     #[arg(long, default_value = "calendar")]
-    calendar: PathBuf,
+    pub(crate) calendar: PathBuf,
     /// Folder of the platform's own state (database, NCA, registries, demo keys).
     #[arg(long, default_value = "data")]
-    data: PathBuf,
+    pub(crate) data: PathBuf,
     /// The database: `sqlite:…` (default: `qyzmet.db` in the data folder) or `postgres://…`.
     #[arg(long)]
-    database: Option<String>,
+    pub(crate) database: Option<String>,
     /// Seconds between deadline sweeps.
     #[arg(long, default_value_t = 30)]
-    sweep_seconds: u64,
+    pub(crate) sweep_seconds: u64,
     /// Seconds between the gateway's reads of the NCA's CRL: a system certificate revoked
     /// since is refused from then on.
     #[arg(long, default_value_t = 30)]
-    crl_seconds: u64,
+    pub(crate) crl_seconds: u64,
     /// Days the gateway's message log keeps closed segments (default: all, forever).
     #[arg(long)]
-    log_retention_days: Option<u32>,
+    pub(crate) log_retention_days: Option<u32>,
     /// Where segments past their retention go (default: they are deleted).
     #[arg(long)]
-    log_archive: Option<PathBuf>,
+    pub(crate) log_archive: Option<PathBuf>,
     /// Megabytes after which a log segment is sealed and a new one begun.
     #[arg(long, default_value_t = 256)]
-    log_segment_mb: u64,
+    pub(crate) log_segment_mb: u64,
 }
 
 /// Open the NCA in the data folder, or create it on first start with revocation URLs on `addr`.
-fn open_or_create_nca(dir: &std::path::Path, addr: SocketAddr) -> Result<(Nca, bool), String> {
+pub(crate) fn open_or_create_nca(
+    dir: &std::path::Path,
+    addr: SocketAddr,
+) -> Result<(Nca, bool), String> {
     if dir.join("registry.json").exists() {
         return Nca::open(dir)
             .map(|n| (n, false))
@@ -65,29 +84,67 @@ fn open_or_create_nca(dir: &std::path::Path, addr: SocketAddr) -> Result<(Nca, b
         .map_err(|e| e.to_string())
 }
 
-fn fail(what: &str, e: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn fail(what: &str, e: impl std::fmt::Display) -> ExitCode {
     eprintln!("refusing to start: {what}: {e}");
     ExitCode::FAILURE
 }
 
-pub fn run(args: ServeArgs) -> ExitCode {
-    let catalog = match load_catalog(&args.regulations) {
-        Ok(c) => c,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("{e}");
-            }
-            eprintln!("refusing to start: the regulations are not sound");
-            return ExitCode::FAILURE;
-        }
-    };
-    let calendar = match super::calendar::load(&args.calendar) {
-        Ok(calendar) => calendar,
-        Err(e) => {
+/// The regulations (proven sound) and the working-day calendar, or why not.
+pub(crate) fn load_rules(
+    args: &ServeArgs,
+) -> Result<(qyzmet_core::regulation::Catalog, WorkingCalendar), ExitCode> {
+    let catalog = load_catalog(&args.regulations).map_err(|errors| {
+        for e in errors {
             eprintln!("{e}");
-            eprintln!("refusing to start: the working-day calendar does not load");
-            return ExitCode::FAILURE;
         }
+        eprintln!("refusing to start: the regulations are not sound");
+        ExitCode::FAILURE
+    })?;
+    let calendar = super::calendar::load(&args.calendar).map_err(|e| {
+        eprintln!("{e}");
+        eprintln!("refusing to start: the working-day calendar does not load");
+        ExitCode::FAILURE
+    })?;
+    Ok((catalog, calendar))
+}
+
+/// The verifier of people's signatures: the NCA's chain, revocation as each certificate says.
+pub(crate) fn verifier(nca: &Nca) -> Arc<qyzmet_pki::Verifier> {
+    Arc::new(
+        qyzmet_pki::Verifier::new(vec![nca.root().clone()])
+            .with_intermediates(vec![nca.issuing().cert.clone()])
+            .with_revocation(Arc::new(
+                qyzmet_pki::sources::AsTheCertificateSays::default(),
+            )),
+    )
+}
+
+/// The gateway node's message log as the flags set it, in `dir`.
+pub(crate) fn log_config(args: &ServeArgs, dir: PathBuf) -> qyzmet_gateway::log::LogConfig {
+    qyzmet_gateway::log::LogConfig {
+        segment_bytes: args.log_segment_mb.max(1) * 1024 * 1024,
+        retention: args
+            .log_retention_days
+            .map(|d| chrono::Duration::days(i64::from(d))),
+        archive: args.log_archive.clone(),
+        ..qyzmet_gateway::log::LogConfig::new(dir)
+    }
+}
+
+/// The database the flags name, or SQLite in the data folder.
+pub(crate) fn database_url(args: &ServeArgs) -> String {
+    args.database
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", args.data.join("qyzmet.db").display()))
+}
+
+pub fn run(args: ServeArgs) -> ExitCode {
+    if args.role.is_some() {
+        return super::serve_role::run(args);
+    }
+    let (catalog, calendar) = match load_rules(&args) {
+        Ok(rules) => rules,
+        Err(code) => return code,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -102,22 +159,13 @@ pub fn run(args: ServeArgs) -> ExitCode {
         if let Err(e) = std::fs::create_dir_all(&args.data) {
             return fail(&args.data.display().to_string(), e);
         }
-        let nca_dir = args.data.join("nca");
+        let nca_dir = args.nca.clone().unwrap_or_else(|| args.data.join("nca"));
         let (mut nca, created) = match open_or_create_nca(&nca_dir, addr) {
             Ok(n) => n,
             Err(e) => return fail("the NCA", e),
         };
-        let verifier = Arc::new(
-            qyzmet_pki::Verifier::new(vec![nca.root().clone()])
-                .with_intermediates(vec![nca.issuing().cert.clone()])
-                .with_revocation(Arc::new(
-                    qyzmet_pki::sources::AsTheCertificateSays::default(),
-                )),
-        );
-        let url = args
-            .database
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", args.data.join("qyzmet.db").display()));
+        let verifier = verifier(&nca);
+        let url = database_url(&args);
         let store = match qyzmet_store::Store::open(&url).await {
             Ok(s) => s,
             Err(e) => return fail("the database", e),
@@ -130,14 +178,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         let catalog = Arc::new(catalog);
         let years: Vec<i32> = calendar.years().collect();
         let fees = demo::fees(&catalog);
-        let log = qyzmet_gateway::log::LogConfig {
-            segment_bytes: args.log_segment_mb.max(1) * 1024 * 1024,
-            retention: args
-                .log_retention_days
-                .map(|d| chrono::Duration::days(i64::from(d))),
-            archive: args.log_archive.clone(),
-            ..qyzmet_gateway::log::LogConfig::new(args.data.join("gateway-log"))
-        };
+        let log = log_config(&args, args.data.join("gateway-log"));
         let road = match qyzmet_platform::road::Road::open_with(&mut nca, &args.data, log) {
             Ok(r) => r,
             Err(e) => return fail("the gateway", e),
