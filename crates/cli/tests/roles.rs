@@ -411,3 +411,112 @@ fn the_providers_node_killed_while_filings_cross_takes_each_once() {
     let requests = rt.block_on(store.requests_for_recipient(&party)).unwrap();
     assert_eq!(requests.len(), filings, "nothing lost, nothing doubled");
 }
+
+/// A system on the road that breaks the rules, against the registries' own process: a call
+/// outside its grants, a replayed message id, a forged signature and a system the directory
+/// does not know are each refused by the receiving process with its reason, and counted there.
+#[test]
+fn each_refusal_on_the_road_is_the_receiving_processs_with_its_reason() {
+    use qyzmet_gateway::log::LogConfig;
+    use qyzmet_gateway::nats::Nats;
+    use qyzmet_gateway::services::QUERY;
+    use qyzmet_gateway::{Envelope, Gateway, GatewayConfig, ParticipantId, SystemKey, Transport};
+    use qyzmet_registries::{gbd_fl::GbdFlRequest, RegistryRequest};
+
+    let d = Deployment::start("refusals");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let id = |name: &str| ParticipantId::new(name);
+    let (csc, gbd, notary) = (id("csc"), id("gbd-fl"), id("notary"));
+    let refusals = rt.block_on(async {
+        let mut nca = qyzmet_pki::nca::Nca::open(&d.dir.join("nca")).unwrap();
+        let issue = |nca: &mut qyzmet_pki::nca::Nca, name: &str| {
+            let now = chrono::Utc::now();
+            let owner = qyzmet_pki::Organisation {
+                bin: "080440000008".parse().unwrap(),
+                name: "Intruders".into(),
+            };
+            let from = nca.issuing().cert.not_before();
+            let k = nca
+                .issue_system(
+                    name,
+                    &owner,
+                    qyzmet_pki::KeyType::EcdsaP256,
+                    (from, now + chrono::Duration::days(1)),
+                    now,
+                )
+                .unwrap();
+            SystemKey::new(id(name), k.key, k.cert).unwrap()
+        };
+        let node = Gateway::open(GatewayConfig::new(
+            issue(&mut nca, "gateway-intruder"),
+            vec![nca.issuing().cert.clone()],
+            LogConfig::new(d.dir.join("intruder-log")),
+        ))
+        .unwrap();
+        // The CSC's own key, taken from its folder; and a system the NCA issued a key to but
+        // that no node announced.
+        let csc_key = SystemKey::load(&d.data("csc").join("systems"), &csc).unwrap();
+        struct Nobody;
+        #[async_trait::async_trait]
+        impl qyzmet_gateway::Endpoint for Nobody {
+            async fn receive(&self, _: Envelope) -> Result<Option<Envelope>, String> {
+                Ok(None)
+            }
+        }
+        node.register(csc_key, std::sync::Arc::new(Nobody)).unwrap();
+        node.register(issue(&mut nca, "intruder"), std::sync::Arc::new(Nobody))
+            .unwrap();
+        let road = Nats::connect(&nats_url(), &d.prefix).await.unwrap();
+        node.attach(std::sync::Arc::new(road.clone()));
+        road.follow_directory(node.clone()).await.unwrap();
+        // This node lets everything out: the receiving process is the one to refuse.
+        node.grant(&csc, &notary, QUERY);
+        node.grant(&csc, &gbd, QUERY);
+        node.grant(&id("intruder"), &gbd, QUERY);
+        let ask = |from: &ParticipantId, to: &ParticipantId| {
+            let body = serde_json::to_value(RegistryRequest::GbdFl(GbdFlRequest::Person {
+                iin: CITIZEN.into(),
+            }))
+            .unwrap();
+            Envelope::request(from, to, QUERY, body)
+        };
+        let mut refusals = Vec::new();
+        // The CSC may ask ГБД ФЛ, not the notary.
+        refusals.push(node.request(ask(&csc, &notary)).await.unwrap_err());
+        // The same signed message twice: taken once.
+        let sealed = node.seal(&ask(&csc, &gbd)).await.unwrap();
+        road.request(&gbd, &sealed).await.unwrap();
+        refusals.push(road.request(&gbd, &sealed).await.unwrap_err());
+        // In the CSC's name, without its key.
+        let bytes = serde_json::to_vec(&ask(&csc, &gbd)).unwrap();
+        let forged = qyzmet_gateway::Sealed::single(bytes, vec![0x30, 0x06, 2, 1, 1, 2, 1, 1]);
+        refusals.push(road.request(&gbd, &forged).await.unwrap_err());
+        // A system no node announced.
+        refusals.push(node.request(ask(&id("intruder"), &gbd)).await.unwrap_err());
+        let _ = road; // the deployment's drop removes the stream
+        refusals
+    });
+    let reasons: Vec<String> = refusals.iter().map(|e| e.to_string()).collect();
+    for (reason, code) in reasons.iter().zip([
+        "gateway.not_granted",
+        "gateway.replayed",
+        "gateway.forged",
+        "gateway.unknown_sender",
+    ]) {
+        assert!(reason.contains(code), "{code}: {reason}");
+    }
+    // Counted (and logged) by the registries' process, which refused them.
+    let registries = d.addr("registries");
+    for code in [
+        "gateway.not_granted",
+        "gateway.replayed",
+        "gateway.forged",
+        "gateway.unknown_sender",
+    ] {
+        let counted = common::metric(
+            &registries,
+            &format!("qyzmet_gateway_refusals_total{{reason=\"{code}\"}} "),
+        );
+        assert!(counted >= Some(1.0), "{code}: {counted:?}");
+    }
+}
