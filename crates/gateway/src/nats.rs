@@ -14,6 +14,8 @@
 //! is not trusted: a certificate in it is admitted only if the NCA issued it to the participant
 //! it names (`Trust::admit`), so a forged entry only gets itself refused.
 
+mod large;
+
 use crate::{Gateway, GatewayError, ParticipantId, Sealed, Transport};
 use async_nats::jetstream::{self, consumer, stream, AckKind};
 use async_trait::async_trait;
@@ -48,6 +50,8 @@ pub struct Nats {
     client: async_nats::Client,
     js: jetstream::Context,
     prefix: String,
+    /// The most the server carries in one message; larger ones go in pieces.
+    max_payload: usize,
 }
 
 fn token(p: &ParticipantId) -> String {
@@ -84,7 +88,9 @@ impl Nats {
         })
         .await
         .map_err(|e| format!("the JetStream stream for {prefix}: {e}"))?;
+        large::prepare(&js, prefix, &Self::stream_name(prefix)).await?;
         Ok(Nats {
+            max_payload: client.server_info().max_payload,
             client,
             js,
             prefix: prefix.to_string(),
@@ -246,6 +252,10 @@ impl Nats {
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())?;
+        let _ = self
+            .js
+            .delete_stream(large::stream_name(&Self::stream_name(&self.prefix)))
+            .await;
         // The directory goes with it, if there is one.
         let _ = self
             .js
@@ -256,6 +266,30 @@ impl Nats {
 
     fn subject(&self, kind: &str, to: &ParticipantId) -> String {
         format!("{}.{kind}.{}", self.prefix, token(to))
+    }
+
+    /// The most the NATS server carries in one message (larger ones go in pieces).
+    pub fn max_payload(&self) -> usize {
+        self.max_payload
+    }
+
+    /// What to send for `bytes` (in pieces when they are too large for one NATS message).
+    async fn outgoing(
+        &self,
+        bytes: Vec<u8>,
+        headers: &mut async_nats::HeaderMap,
+    ) -> Result<bytes::Bytes, String> {
+        large::outgoing(self.max_payload, &self.js, &self.prefix, bytes, headers).await
+    }
+
+    /// The bytes of a message that arrived (gathered from its pieces when it is large).
+    async fn incoming(
+        &self,
+        headers: Option<&async_nats::HeaderMap>,
+        payload: &bytes::Bytes,
+    ) -> Result<bytes::Bytes, String> {
+        let stream = Self::stream_name(&self.prefix);
+        large::incoming(&self.js, &self.prefix, &stream, headers, payload).await
     }
 
     /// The subject of `to`'s notices in `lane`.
@@ -311,11 +345,13 @@ impl Nats {
                 while let Some(m) = requests.next().await {
                     let (client, g, road) = (client.clone(), g.clone(), road.clone());
                     tokio::spawn(async move {
-                        let reply = match Sealed::decode(&m.payload) {
-                            None => {
+                        let bytes = road.incoming(m.headers.as_ref(), &m.payload).await;
+                        let reply = match bytes.as_deref().map(Sealed::decode) {
+                            Err(e) => answer_err(&GatewayError::Malformed(e.clone())),
+                            Ok(None) => {
                                 answer_err(&GatewayError::Malformed("not a sealed message".into()))
                             }
-                            Some(sealed) => match road.take(&g, sealed, false).await {
+                            Ok(Some(sealed)) => match road.take(&g, sealed, false).await {
                                 Ok(Some(answer)) => answer_ok(&answer),
                                 Ok(None) => {
                                     answer_err(&GatewayError::NoResponse(ParticipantId::new("?")))
@@ -324,7 +360,16 @@ impl Nats {
                             },
                         };
                         if let Some(to) = m.reply {
-                            let _ = client.publish(to, reply.into()).await;
+                            let mut headers = async_nats::HeaderMap::new();
+                            match road.outgoing(reply, &mut headers).await {
+                                Ok(payload) => {
+                                    let _ = client.publish_with_headers(to, headers, payload).await;
+                                }
+                                Err(e) => {
+                                    let e = GatewayError::Unavailable(format!("the answer: {e}"));
+                                    let _ = client.publish(to, answer_err(&e).into()).await;
+                                }
+                            }
                         }
                     });
                 }
@@ -335,9 +380,14 @@ impl Nats {
                 async move {
                     while let Some(Ok(m)) = notices.next().await {
                         let again = m.info().is_ok_and(|i| i.delivered > 1);
-                        let outcome = match Sealed::decode(&m.payload) {
-                            None => Ok(()),
-                            Some(sealed) => road.take(&gateway, sealed, again).await.map(|_| ()),
+                        let bytes = road.incoming(m.headers.as_ref(), &m.payload).await;
+                        let outcome = match bytes.as_deref().map(Sealed::decode) {
+                            // Its pieces are not all there yet: again, later.
+                            Err(e) => Err(GatewayError::Unavailable(e.clone())),
+                            Ok(None) => Ok(()),
+                            Ok(Some(sealed)) => {
+                                road.take(&gateway, sealed, again).await.map(|_| ())
+                            }
                         };
                         let ack = match outcome {
                             // Taken, or refused for good (forged, not granted, replayed —
@@ -375,15 +425,24 @@ fn is_final(e: &GatewayError) -> bool {
 impl Transport for Nats {
     async fn request(&self, to: &ParticipantId, sealed: &Sealed) -> Result<Sealed, GatewayError> {
         let unavailable = |e: String| GatewayError::Unavailable(format!("{to}: {e}"));
+        let mut headers = async_nats::HeaderMap::new();
+        let payload = self
+            .outgoing(sealed.encode(), &mut headers)
+            .await
+            .map_err(unavailable)?;
         let reply = tokio::time::timeout(
             REQUEST_TIMEOUT,
             self.client
-                .request(self.subject("req", to), sealed.encode().into()),
+                .request_with_headers(self.subject("req", to), headers, payload),
         )
         .await
         .map_err(|_| unavailable("no answer in time".into()))?
         .map_err(|e| unavailable(e.to_string()))?;
-        match reply.payload.split_first() {
+        let answer = self
+            .incoming(reply.headers.as_ref(), &reply.payload)
+            .await
+            .map_err(unavailable)?;
+        match answer.split_first() {
             Some((0, rest)) => {
                 Sealed::decode(rest).ok_or_else(|| unavailable("an unreadable answer".into()))
             }
@@ -408,13 +467,13 @@ impl Transport for Nats {
         let unavailable = |e: String| GatewayError::Unavailable(format!("{to}: {e}"));
         let mut headers = async_nats::HeaderMap::new();
         headers.insert("Nats-Msg-Id", sealed.hash_hex().as_str());
+        let payload = self
+            .outgoing(sealed.encode(), &mut headers)
+            .await
+            .map_err(unavailable)?;
         let ack = self
             .js
-            .publish_with_headers(
-                self.lane_subject(to, lane_of(ordered_by)),
-                headers,
-                sealed.encode().into(),
-            )
+            .publish_with_headers(self.lane_subject(to, lane_of(ordered_by)), headers, payload)
             .await
             .map_err(|e| unavailable(e.to_string()))?;
         ack.await.map_err(|e| unavailable(e.to_string()))?;

@@ -51,8 +51,9 @@ struct Registry;
 #[async_trait]
 impl Endpoint for Registry {
     async fn receive(&self, m: Envelope) -> Result<Option<Envelope>, String> {
+        // What it was sent to pad the question with comes back (large answers).
         Ok(Some(m.reply(
-            json!({ "found": m.body["iin"] == "850101300005" }),
+            json!({ "found": m.body["iin"] == "850101300005", "pad": m.body["pad"] }),
         )))
     }
 }
@@ -344,4 +345,48 @@ async fn the_directory_admits_only_certificates_the_nca_issued_to_their_names() 
     wait_for("the portal admitted", || known("portal")).await;
     following.abort();
     road.delete_stream().await.unwrap();
+}
+
+/// Messages larger than NATS carries in one (1 MiB by default) cross in pieces: a 3 MiB
+/// question and its 3 MiB answer, and a 3 MiB notice, each whole and taken once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_larger_than_nats_carries_cross_in_pieces() {
+    let n = nodes().await;
+    let serving = n.road_b.serve(n.b.clone(), n.gbd.clone()).await.unwrap();
+    let pad = "з".repeat(1_600_000); // 3.2 MB of UTF-8
+                                     // Small messages still go in one piece: the server's limit is known.
+    assert!(
+        n.road_a.max_payload() >= 1024 * 1024,
+        "{}",
+        n.road_a.max_payload()
+    );
+    assert!(
+        n.road_a.max_payload() < pad.len(),
+        "the test needs a message above the limit"
+    );
+    let found: serde_json::Value =
+        n.a.call(
+            "agency",
+            "gbd-fl",
+            "query",
+            &json!({ "iin": "850101300005", "pad": pad }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found["found"], true);
+    assert_eq!(found["pad"].as_str(), Some(pad.as_str()));
+    serving.abort();
+
+    let serving = n.road_b.serve(n.b.clone(), n.portal.clone()).await.unwrap();
+    let mut big = notice(&n, 7);
+    big.body["pad"] = json!(pad);
+    n.a.deliver(big).await.unwrap();
+    wait_for("the large notice", || {
+        !n.cabinet.taken.lock().unwrap().is_empty()
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(*n.cabinet.taken.lock().unwrap(), vec!["7".to_string()]);
+    serving.abort();
+    n.road_a.delete_stream().await.unwrap();
 }
