@@ -31,6 +31,22 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# Chromium and its WebDriver: the web pages' tests drive a real headless browser
+# (crates/platform/tests/web_portal.rs) through /usr/bin/chromedriver.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+if [ ${#need[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+  else
+    echo "setup: please install ${need[*]} (Debian's chromium and chromium-driver) for the browser tests" >&2
+    exit 1
+  fi
+fi
+
 # PostgreSQL: the scaled deployment's database; the storage tests run against it for real.
 # Machines of this kind have it installed; start the cluster when it is not running.
 if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then

@@ -1,16 +1,43 @@
 //! The web kit shared by the participants' pages (portal, CSC, the provider's workplace).
 //!
-//! For now it holds the signer asset, [`SIGN_JS`]: the ES module with which a citizen signs
-//! a request in the browser with their own PKCS#12 key file and its password. The key file
-//! is opened, and the signature made, by the browser's WebCrypto: the private key and the
-//! password never leave the page, only the CMS signature is sent (ARCHITECTURE, `crates/pki`:
-//! the platform never holds a citizen's private key).
+//! Pages are rendered on the server with `maud` (which escapes every value by default) and
+//! work without a front-end framework; the only scripts are the in-browser signer and the
+//! small module that drives it. What each module does:
+//!
+//! - [`page`]: the layout every page has (header with the service's name and the language
+//!   switch, skip link, main landmark, footer) and the error page.
+//! - [`lang`]: the page's language — `?lang=`, then the `lang` cookie, then
+//!   `Accept-Language`, then Kazakh — and the layer that remembers a choice in the cookie.
+//! - [`cookies`]: reading cookies and writing them with the right flags (HttpOnly,
+//!   SameSite=Lax, Secure when served over https).
+//! - [`session`]: logging in and out through the platform's own session API (the same
+//!   path as `POST /api/session`), and [`session::Visitor`], who is looking at a page.
+//! - [`csrf`]: a per-session token in a hidden field, checked on every POST by a layer.
+//! - [`form`]: the error summary and per-field error pattern, and the inputs.
+//! - [`regulation`]: a regulation's form as HTML inputs, with the same rules in the
+//!   browser (`required`, `pattern`, `maxlength`, `type`) as `core::regulation::form`
+//!   checks on the server; and how its facts (deadlines, fees, channels) read in words.
+//! - [`assets`]: the files pages load (`/assets/site.css`, `/assets/sign.js`,
+//!   `/assets/portal.js`), compiled in, with their content types.
+//! - [`words`]: the texts the kit itself shows, in kk/ru/en.
 //!
 //! The assets are compiled into the binaries (`include_str!`), so that a participant serves
 //! the exact bytes its tests ran, with no files to deploy beside it. `tests/sign_js.rs` runs
-//! the module in Node (the same module runs in the browser: it uses only `crypto.subtle`)
+//! the signer in Node (the same module runs in the browser: it uses only `crypto.subtle`)
 //! against key files of the project's test NCA and verifies what it signs with the
 //! project's verifier and with `openssl cms`.
+
+pub mod assets;
+pub mod cookies;
+pub mod csrf;
+pub mod form;
+pub mod lang;
+pub mod page;
+pub mod regulation;
+pub mod session;
+pub mod words;
+
+pub use maud::{html, Markup, PreEscaped};
 
 /// `sign.js`: an ES module, dependency-free, WebCrypto only; serve it as
 /// `text/javascript`. It exports `openKeyFile(bytes, password)`, `signCms(keyFile, content,
