@@ -230,7 +230,8 @@ impl Store {
                     .filter_map(|m| m.notice.map(|n| (m.message_id, n)))
                     .collect();
                 if !notices.is_empty() {
-                    let sql = super::insert_rows_sql(
+                    let sql = super::insert_rows_sql_on(
+                        &*tx,
                         "INSERT INTO received_notices (message_id, service, addressee, \
                          request_id, number, status, text_kk, text_ru, text_en, received_at)",
                         notices.len(),
