@@ -151,14 +151,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
         Err(e) => return fail("the runtime", e),
     };
     runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(args.addr).await {
+        let (listener, addr) = match listen(&args).await {
             Ok(l) => l,
-            Err(e) => return fail(&format!("cannot listen on {}", args.addr), e),
+            Err(code) => return code,
         };
-        let addr = listener.local_addr().unwrap_or(args.addr);
-        if let Err(e) = std::fs::create_dir_all(&args.data) {
-            return fail(&args.data.display().to_string(), e);
-        }
         let nca_dir = args.nca.clone().unwrap_or_else(|| args.data.join("nca"));
         let (mut nca, created) = match open_or_create_nca(&nca_dir, addr) {
             Ok(n) => n,
@@ -297,19 +293,39 @@ pub fn run(args: ServeArgs) -> ExitCode {
             "  gateway:           http://{addr}/gateway/health, /gateway/participants, /gateway/metrics; log in {}",
             platform.gateway.log().dir().display()
         );
-        println!("Press Ctrl-C to stop.");
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        match axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("server error: {e}");
-                ExitCode::FAILURE
-            }
-        }
+        serve_until_stopped(listener, app).await
     })
+}
+
+/// Listen on the flags' address and make the data folder: the listener and its address.
+pub(crate) async fn listen(
+    args: &ServeArgs,
+) -> Result<(tokio::net::TcpListener, SocketAddr), ExitCode> {
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| fail(&format!("cannot listen on {}", args.addr), e))?;
+    let addr = listener.local_addr().unwrap_or(args.addr);
+    std::fs::create_dir_all(&args.data).map_err(|e| fail(&args.data.display().to_string(), e))?;
+    Ok((listener, addr))
+}
+
+/// Serve `app` until Ctrl-C (the last line a starting server prints says so).
+pub(crate) async fn serve_until_stopped(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+) -> ExitCode {
+    println!("Press Ctrl-C to stop.");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -7,7 +7,10 @@
 //! admits the other nodes' from it, follows the NCA's CRL over HTTP, and seeds its own part of
 //! the demo.
 
-use super::serve::{database_url, fail, load_rules, log_config, open_or_create_nca, ServeArgs};
+use super::serve::{
+    database_url, fail, listen, load_rules, log_config, open_or_create_nca, serve_until_stopped,
+    ServeArgs,
+};
 use qyzmet_gateway::nats::Nats;
 use qyzmet_pki::nca::Nca;
 use qyzmet_pki::KeyType;
@@ -41,14 +44,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
         Err(e) => return fail("the runtime", e),
     };
     runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(args.addr).await {
+        let (listener, addr) = match listen(&args).await {
             Ok(l) => l,
-            Err(e) => return fail(&format!("cannot listen on {}", args.addr), e),
+            Err(code) => return code,
         };
-        let addr = listener.local_addr().unwrap_or(args.addr);
-        if let Err(e) = std::fs::create_dir_all(&args.data) {
-            return fail(&args.data.display().to_string(), e);
-        }
         let nca_dir = args.nca.clone().unwrap_or_else(|| args.data.join("nca"));
         let app = match role {
             None => nca_role(&nca_dir, addr),
@@ -60,20 +59,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         };
         println!("Qyzmet is running on http://{addr}");
         println!("  role: {name}, data {}", args.data.display());
-        println!("Press Ctrl-C to stop.");
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        match axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("server error: {e}");
-                ExitCode::FAILURE
-            }
-        }
+        serve_until_stopped(listener, app).await
     })
 }
 
