@@ -89,15 +89,20 @@ struct Nodes {
     road_b: Nats,
 }
 
-async fn nodes() -> Nodes {
-    let dir = tmp();
-    let mut nca = Nca::init(
-        &dir.join("nca"),
+/// A test NCA in `dir`, made a day ago.
+fn an_nca(dir: &std::path::Path) -> Nca {
+    Nca::init(
+        dir,
         KeyType::EcdsaP256,
         NcaUrls::default(),
         Utc::now() - Duration::days(1),
     )
-    .unwrap();
+    .unwrap()
+}
+
+async fn nodes() -> Nodes {
+    let dir = tmp();
+    let mut nca = an_nca(&dir.join("nca"));
     let issuers = vec![nca.issuing().cert.clone()];
     let open = |k: SystemKey, log: &str| {
         Gateway::open(GatewayConfig::new(
@@ -302,20 +307,8 @@ async fn a_forged_message_on_the_road_is_refused_by_the_receiving_node() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_directory_admits_only_certificates_the_nca_issued_to_their_names() {
     let dir = tmp();
-    let mut nca = Nca::init(
-        &dir.join("nca"),
-        KeyType::EcdsaP256,
-        NcaUrls::default(),
-        Utc::now() - Duration::days(1),
-    )
-    .unwrap();
-    let mut rogue = Nca::init(
-        &dir.join("rogue"),
-        KeyType::EcdsaP256,
-        NcaUrls::default(),
-        Utc::now() - Duration::days(1),
-    )
-    .unwrap();
+    let mut nca = an_nca(&dir.join("nca"));
+    let mut rogue = an_nca(&dir.join("rogue"));
     let node = Gateway::open(GatewayConfig::new(
         key(&mut nca, "gateway-c"),
         vec![nca.issuing().cert.clone()],
