@@ -121,12 +121,14 @@ fn routes(
         Role::Agency => agency
             .map(|a| qyzmet_agency::api::router(a.clone()))
             .unwrap_or_default(),
-        Role::Portal => qyzmet_portal::router(qyzmet_portal::Portal::new(catalog.clone())).merge(
-            qyzmet_portal::cabinet::router(qyzmet_portal::cabinet::Cabinet::new(
-                store.clone(),
-                gateway.clone(),
+        Role::Portal => qyzmet_portal::router(qyzmet_portal::Portal::new(catalog.clone()))
+            .merge(qyzmet_portal::cabinet::router(
+                qyzmet_portal::cabinet::Cabinet::new(store.clone(), gateway.clone()),
+            ))
+            .merge(qyzmet_portal::web::router(
+                qyzmet_portal::Portal::new(catalog.clone()),
+                qyzmet_portal::cabinet::Cabinet::new(store.clone(), gateway.clone()),
             )),
-        ),
         Role::Csc => qyzmet_csc::router(qyzmet_csc::CscIs::new(store.clone(), gateway.clone())),
         Role::Registries => Router::new(),
     }

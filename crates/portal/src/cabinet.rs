@@ -38,9 +38,9 @@ use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
 use qyzmet_registries::gbd_ul::{GbdUlRequest, GbdUlResponse};
 use qyzmet_registries::payment::{PaymentRequest, PaymentResponse};
 use qyzmet_registries::{RegistryRequest, RegistryResponse};
-use qyzmet_store::{NewUser, PasswordHash, Role, Store};
+use qyzmet_store::{NewUser, Notification, PasswordHash, Role, Store};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// What the cabinet works with: the portal's own database (its users, their sessions, the
@@ -65,6 +65,151 @@ impl Cabinet {
     async fn ask(&self, request: RegistryRequest) -> Result<RegistryResponse, ApiError> {
         let to = registry_participant(request.participant());
         Ok(self.gateway.call(PORTAL, &to, QUERY, &request).await?)
+    }
+
+    /// Register a person (IIN) or organisation (BIN) found in the state database, whose
+    /// name comes from there; the password by the accounts' policy.
+    pub async fn register(
+        &self,
+        login: &str,
+        password: String,
+        language: Option<Lang>,
+    ) -> Result<Registered, ApiError> {
+        let today = (Utc::now() + chrono::Duration::hours(5)).date_naive();
+        let login = login.trim().to_string();
+        // The person or organisation must be in the state database: their name comes from it.
+        let (full_name, iin) = match Iin::parse(&login, today) {
+            Ok(iin) => match self
+                .ask(RegistryRequest::GbdFl(GbdFlRequest::Person {
+                    iin: login.clone(),
+                }))
+                .await?
+            {
+                RegistryResponse::GbdFl(GbdFlResponse::Person { person }) => {
+                    (person.name_ru.to_string(), Some(iin))
+                }
+                _ => return Err(not_in_registry(&login)),
+            },
+            Err(iin_error) => match Bin::parse(&login) {
+                Ok(_) => match self
+                    .ask(RegistryRequest::GbdUl(GbdUlRequest::Organisation {
+                        bin: login.clone(),
+                    }))
+                    .await?
+                {
+                    RegistryResponse::GbdUl(GbdUlResponse::Organisation { organisation }) => {
+                        (organisation.name.ru.clone(), None)
+                    }
+                    _ => return Err(not_in_registry(&login)),
+                },
+                Err(_) => {
+                    return Err(ApiError::unprocessable(
+                        "register.login",
+                        Text::new(
+                            iin_error.message(Lang::Kk),
+                            iin_error.message(Lang::Ru),
+                            iin_error.message(Lang::En),
+                        ),
+                    ))
+                }
+            },
+        };
+        let hash = tokio::task::spawn_blocking(move || qyzmet_accounts::password::hash(&password))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|rule| {
+                ApiError::unprocessable(
+                    rule.code(),
+                    Text::new(
+                        rule.message(Lang::Kk),
+                        rule.message(Lang::Ru),
+                        rule.message(Lang::En),
+                    ),
+                )
+            })?;
+        let user = self
+            .store
+            .create_user(NewUser {
+                login: login.clone(),
+                password_hash: PasswordHash(hash),
+                full_name: full_name.clone(),
+                organisation: None,
+                roles: vec![Role::Recipient],
+                language: language.unwrap_or(Lang::Kk),
+                iin,
+            })
+            .await?;
+        Ok(Registered {
+            user_id: user.id.to_string(),
+            login,
+            full_name,
+        })
+    }
+
+    /// File a request the recipient signed with their own key, through the gateway.
+    pub async fn file(
+        &self,
+        session: &Session,
+        signed: SignedFiling,
+    ) -> Result<FilingAnswer, ApiError> {
+        let me = recipient_only(session)?;
+        let filing = Filing {
+            channel: ChannelKind::Portal,
+            cms: signed.cms,
+            attachments: signed.attachments,
+            submitted_by: session.user.id.to_string(),
+            signer_iin: me,
+            csc: None,
+        };
+        Ok(self.gateway.call(PORTAL, AGENCY, FILE, &filing).await?)
+    }
+
+    /// The recipient's requests, newest first (as the provider's IS lists them).
+    pub async fn requests(&self, session: &Session) -> Result<Value, ApiError> {
+        recipient_only(session)?;
+        self.read(session, Read::Requests).await
+    }
+
+    /// One request: status, deadline, whom it waits for, history — or why it is refused.
+    pub async fn request(&self, session: &Session, id: &str) -> Result<Value, ApiError> {
+        recipient_only(session)?;
+        let request_id = id.to_string();
+        self.read(session, Read::Request { request_id }).await
+    }
+
+    /// The signed result: the CMS and the document it signs.
+    pub async fn result(&self, session: &Session, id: &str) -> Result<Value, ApiError> {
+        recipient_only(session)?;
+        let request_id = id.to_string();
+        self.read(session, Read::Result { request_id }).await
+    }
+
+    /// Answer the quality questionnaire of a finished request.
+    pub async fn answer(
+        &self,
+        session: &Session,
+        id: &str,
+        answers: BTreeMap<String, String>,
+    ) -> Result<(), ApiError> {
+        recipient_only(session)?;
+        let act = Act::Answer { answers };
+        let _status = act_through(&self.gateway, PORTAL, &session.principal, id, act).await?;
+        Ok(())
+    }
+
+    /// The notices that reached the portal for this person, newest first.
+    pub async fn notifications(&self, session: &Session) -> Result<Vec<Notification>, ApiError> {
+        let me = recipient_only(session)?;
+        Ok(self.store.received_notices(PORTAL_NOTICE, &me).await?)
+    }
+
+    /// Mark one of the person's notices read.
+    pub async fn mark_read(&self, session: &Session, id: i64) -> Result<(), ApiError> {
+        let me = recipient_only(session)?;
+        Ok(self
+            .store
+            .mark_received_read(PORTAL_NOTICE, &me, id)
+            .await?)
     }
 
     /// Read from the provider's IS, which keeps the requests, for the logged-in recipient.
@@ -113,79 +258,20 @@ fn not_in_registry(login: &str) -> ApiError {
     )
 }
 
+/// A registered account, as the API answers it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Registered {
+    pub user_id: String,
+    pub login: String,
+    pub full_name: String,
+}
+
 async fn register(
     State(c): State<Cabinet>,
     Body(r): Body<Registration>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let today = (Utc::now() + chrono::Duration::hours(5)).date_naive();
-    let login = r.login.trim().to_string();
-    // The person or organisation must be in the state database: their name comes from it.
-    let (full_name, iin) = match Iin::parse(&login, today) {
-        Ok(iin) => match c
-            .ask(RegistryRequest::GbdFl(GbdFlRequest::Person {
-                iin: login.clone(),
-            }))
-            .await?
-        {
-            RegistryResponse::GbdFl(GbdFlResponse::Person { person }) => {
-                (person.name_ru.to_string(), Some(iin))
-            }
-            _ => return Err(not_in_registry(&login)),
-        },
-        Err(iin_error) => match Bin::parse(&login) {
-            Ok(_) => match c
-                .ask(RegistryRequest::GbdUl(GbdUlRequest::Organisation {
-                    bin: login.clone(),
-                }))
-                .await?
-            {
-                RegistryResponse::GbdUl(GbdUlResponse::Organisation { organisation }) => {
-                    (organisation.name.ru.clone(), None)
-                }
-                _ => return Err(not_in_registry(&login)),
-            },
-            Err(_) => {
-                return Err(ApiError::unprocessable(
-                    "register.login",
-                    Text::new(
-                        iin_error.message(Lang::Kk),
-                        iin_error.message(Lang::Ru),
-                        iin_error.message(Lang::En),
-                    ),
-                ))
-            }
-        },
-    };
-    let password = r.password;
-    let hash = tokio::task::spawn_blocking(move || qyzmet_accounts::password::hash(&password))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(|rule| {
-            ApiError::unprocessable(
-                rule.code(),
-                Text::new(
-                    rule.message(Lang::Kk),
-                    rule.message(Lang::Ru),
-                    rule.message(Lang::En),
-                ),
-            )
-        })?;
-    let user = c
-        .store
-        .create_user(NewUser {
-            login: login.clone(),
-            password_hash: PasswordHash(hash),
-            full_name: full_name.clone(),
-            organisation: None,
-            roles: vec![Role::Recipient],
-            language: r.language.unwrap_or(Lang::Kk),
-            iin,
-        })
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "user_id": user.id, "login": login, "full_name": full_name })),
-    ))
+) -> Result<(StatusCode, Json<Registered>), ApiError> {
+    let done = c.register(&r.login, r.password, r.language).await?;
+    Ok((StatusCode::CREATED, Json(done)))
 }
 
 fn recipient_only(s: &Session) -> Result<String, ApiError> {
@@ -203,22 +289,11 @@ async fn file(
     session: Session,
     Body(b): Body<SignedFiling>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let me = recipient_only(&session)?;
-    let filing = Filing {
-        channel: ChannelKind::Portal,
-        cms: b.cms,
-        attachments: b.attachments,
-        submitted_by: session.user.id.to_string(),
-        signer_iin: me,
-        csc: None,
-    };
-    let answer: FilingAnswer = c.gateway.call(PORTAL, AGENCY, FILE, &filing).await?;
-    qyzmet_api::requests::filed(answer)
+    qyzmet_api::requests::filed(c.file(&session, b).await?)
 }
 
 async fn mine(State(c): State<Cabinet>, session: Session) -> Result<Json<Value>, ApiError> {
-    recipient_only(&session)?;
-    Ok(Json(c.read(&session, Read::Requests).await?))
+    Ok(Json(c.requests(&session).await?))
 }
 
 async fn show(
@@ -226,10 +301,7 @@ async fn show(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    recipient_only(&session)?;
-    Ok(Json(
-        c.read(&session, Read::Request { request_id: id }).await?,
-    ))
+    Ok(Json(c.request(&session, &id).await?))
 }
 
 async fn result(
@@ -237,10 +309,7 @@ async fn result(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    recipient_only(&session)?;
-    Ok(Json(
-        c.read(&session, Read::Result { request_id: id }).await?,
-    ))
+    Ok(Json(c.result(&session, &id).await?))
 }
 
 #[derive(Deserialize)]
@@ -302,15 +371,7 @@ async fn questionnaire(
     Path(id): Path<String>,
     Body(answers): Body<BTreeMap<String, String>>,
 ) -> Result<StatusCode, ApiError> {
-    recipient_only(&session)?;
-    let _status = act_through(
-        &c.gateway,
-        PORTAL,
-        &session.principal,
-        &id,
-        Act::Answer { answers },
-    )
-    .await?;
+    c.answer(&session, &id, answers).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -318,8 +379,7 @@ async fn notifications(
     State(c): State<Cabinet>,
     session: Session,
 ) -> Result<Json<Value>, ApiError> {
-    let me = recipient_only(&session)?;
-    let list = c.store.received_notices(PORTAL_NOTICE, &me).await?;
+    let list = c.notifications(&session).await?;
     Ok(Json(qyzmet_api::requests::notices(&list)))
 }
 
@@ -328,8 +388,7 @@ async fn read(
     session: Session,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let me = recipient_only(&session)?;
-    c.store.mark_received_read(PORTAL_NOTICE, &me, id).await?;
+    c.mark_read(&session, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,6 +6,7 @@
 //! through the gateway.
 
 pub mod cabinet;
+pub mod web;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -28,6 +29,11 @@ impl Portal {
         Portal {
             catalog: Arc::new(catalog),
         }
+    }
+
+    /// The sound regulations the portal offers.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 }
 

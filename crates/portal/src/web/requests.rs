@@ -1,0 +1,451 @@
+//! The cabinet as pages: my requests, one request (number, status, deadline, whom it waits
+//! for, its timeline, "refresh"), the signed result to view and download, the questionnaire
+//! after completion, and notifications. Every read goes through the cabinet's functions
+//! (`agency.read` through the gateway; notices from the portal's own copies): another
+//! person's request id is refused by the provider's IS with its reason, shown as such.
+
+use super::{signed_in, texts, Pages};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use maud::{html, Markup};
+use qyzmet_api::ApiError;
+use qyzmet_core::regulation::{Outcome, Regulation, Status};
+use qyzmet_core::{Lang, Text};
+use qyzmet_engine::status_name;
+use qyzmet_engine::{Event, HistoryEntry};
+use qyzmet_web::form::{summary, Control, Kind, Problems};
+use qyzmet_web::page::{respond, see_other};
+use qyzmet_web::regulation::{local_time, local_utc};
+use qyzmet_web::session::Visitor;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> Option<T> {
+    serde_json::from_value(v.clone()).ok()
+}
+
+fn status_of(v: &Value) -> Option<Status> {
+    parse(&v["status"])
+}
+
+fn utc_of(v: &Value, lang: Lang) -> String {
+    parse::<DateTime<Utc>>(v)
+        .map(|t| local_utc(t, lang))
+        .unwrap_or_default()
+}
+
+fn status_badge(s: Option<Status>, lang: Lang) -> Markup {
+    html! { @if let Some(s) = s { span.status { (status_name(s).get(lang)) } } }
+}
+
+pub(crate) async fn mine(State(p): State<Pages>, v: Visitor) -> Response {
+    let s = match signed_in(&v) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let list = match p.cabinet.requests(s).await {
+        Ok(l) => l,
+        Err(e) => return p.refused(&v, &e),
+    };
+    let l = v.lang;
+    let rows = list.as_array().cloned().unwrap_or_default();
+    let title = texts::my_requests();
+    let body = html! {
+        h1 { (title.get(l)) }
+        @if rows.is_empty() {
+            p { (texts::no_requests().get(l)) " " a href="/portal" { (texts::catalogue().get(l)) } }
+        } @else {
+            div.table-scroll {
+                table {
+                    thead { tr {
+                        th scope="col" { (texts::number_word().get(l)) }
+                        th scope="col" { (texts::service().get(l)) }
+                        th scope="col" { (texts::status().get(l)) }
+                        th scope="col" { (texts::due().get(l)) }
+                        th scope="col" { (texts::filed_at().get(l)) }
+                    } }
+                    tbody {
+                        @for r in &rows {
+                            tr {
+                                td { a href={ "/portal/requests/" (r["id"].as_str().unwrap_or_default()) } { (r["number"].as_str().unwrap_or_default()) } }
+                                td { (parse::<Text>(&r["service_name"]).map(|t| t.get(l).to_string()).unwrap_or_else(|| r["service"].as_str().unwrap_or_default().to_string())) }
+                                td { (status_badge(status_of(r), l)) }
+                                td { (utc_of(&r["deadline"], l)) }
+                                td { (utc_of(&r["created_at"], l)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    respond(StatusCode::OK, p.layout(&v, &[]).page(title.get(l), body))
+}
+
+/// The name of action `n` of the request's channel, as the regulation writes it.
+fn action_name(reg: Option<&Regulation>, channel: &Value, n: u64, lang: Lang) -> String {
+    let channel = parse::<qyzmet_core::regulation::ChannelKind>(channel);
+    reg.zip(channel)
+        .and_then(|(r, c)| r.channels.get(&c))
+        .and_then(|c| c.actions.iter().find(|a| u64::from(a.number) == n))
+        .map(|a| format!("{n}. {}", a.action.get(lang)))
+        .unwrap_or_else(|| n.to_string())
+}
+
+/// One line of the timeline.
+fn event_line(
+    e: &HistoryEntry,
+    reg: Option<&Regulation>,
+    channel: &Value,
+    lang: Lang,
+) -> (String, String) {
+    let action = |n: u32| action_name(reg, channel, u64::from(n), lang);
+    let text = match &e.event {
+        Event::StatusChanged { from, to } => format!(
+            "{}: {} → {}",
+            texts::ev_status().get(lang),
+            status_name(*from).get(lang),
+            status_name(*to).get(lang)
+        ),
+        Event::ActionStarted { action: n, .. } => {
+            format!("{}: {}", texts::ev_started().get(lang), action(*n))
+        }
+        Event::ActionEnded { action: n, .. } => {
+            format!("{}: {}", texts::ev_ended().get(lang), action(*n))
+        }
+        Event::FactLearned { holds, .. } => format!(
+            "{}: {}",
+            texts::ev_fact().get(lang),
+            if *holds {
+                texts::holds()
+            } else {
+                texts::fails()
+            }
+            .get(lang)
+        ),
+        Event::Decided { outcome } => format!(
+            "{}: {}",
+            texts::ev_decided().get(lang),
+            outcome_name(*outcome).get(lang)
+        ),
+        Event::DeadlineExtended { until, reason, .. } => format!(
+            "{}: {} ({reason})",
+            texts::ev_extended().get(lang),
+            local_time(*until, lang)
+        ),
+        Event::Refused { .. } => texts::ev_refused().get(lang).to_string(),
+        Event::Finished { status } => format!(
+            "{}: {}",
+            texts::ev_finished().get(lang),
+            status_name(*status).get(lang)
+        ),
+    };
+    (local_time(e.at, lang), text)
+}
+
+fn outcome_name(o: Outcome) -> Text {
+    match o {
+        Outcome::Positive => texts::outcome_positive(),
+        Outcome::Refusal => texts::outcome_refusal(),
+        Outcome::Interim => texts::outcome_interim(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct Shown {
+    filed: Option<String>,
+}
+
+pub(crate) async fn request(
+    State(p): State<Pages>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<Shown>,
+) -> Response {
+    let s = match signed_in(&v) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match p.cabinet.request(s, &id).await {
+        Ok(req) => request_page(&p, &v, &id, &req, q.filed.is_some(), &Problems::default()),
+        Err(e) => p.refused(&v, &e),
+    }
+}
+
+fn request_page(
+    p: &Pages,
+    v: &Visitor,
+    id: &str,
+    req: &Value,
+    filed: bool,
+    problems: &Problems,
+) -> Response {
+    let l = v.lang;
+    let reg = req["service"]
+        .as_str()
+        .zip(req["version"].as_u64())
+        .and_then(|(c, n)| p.portal.catalog().get(c, n as u32));
+    let number = req["number"].as_str().unwrap_or_default();
+    let history: Vec<HistoryEntry> = parse(&req["history"]).unwrap_or_default();
+    let finished = req["finished"].as_bool().unwrap_or(false);
+    let waiting = req["waiting"]["action"].as_u64();
+    let refusal = parse::<Text>(&req["refusal"]["message"]);
+    let title = format!(
+        "{} {} {number}",
+        texts::request_title().get(l),
+        texts::number_word().get(l)
+    );
+    let questionnaire = reg.filter(|_| finished && !req["answered"].as_bool().unwrap_or(true));
+    let body = html! {
+        (summary(l, problems))
+        @if filed { div.notice role="status" { p { (texts::filed_notice().get(l)) } } }
+        h1 { (title) }
+        dl.facts {
+            dt { (texts::service().get(l)) }
+            dd { (reg.map(|r| r.name.get(l).to_string()).unwrap_or_default()) }
+            dt { (texts::status().get(l)) }
+            dd #request-status { (status_badge(status_of(req), l)) }
+            dt { (texts::filed_at().get(l)) }
+            dd { (utc_of(&req["created_at"], l)) }
+            @if !finished {
+                dt { (texts::due().get(l)) }
+                dd { (utc_of(&req["deadline"], l)) }
+            }
+            @if let Some(n) = waiting.filter(|_| !finished) {
+                dt { (texts::waits_for().get(l)) }
+                dd { (action_name(reg, &req["channel"], n, l)) }
+            }
+            @if let Some(why) = &refusal {
+                dt { (texts::refusal().get(l)) }
+                dd { (why.get(l)) }
+            }
+        }
+        div.actions {
+            a.button.secondary href={ "/portal/requests/" (id) } { (texts::refresh().get(l)) }
+            @if req["has_result"].as_bool().unwrap_or(false) {
+                a.button href={ "/portal/requests/" (id) "/result" } { (texts::view_result().get(l)) }
+            }
+        }
+        @if let Some(r) = questionnaire {
+            (questionnaire_form(v, id, r, problems))
+        } @else if finished && req["answered"].as_bool().unwrap_or(false) {
+            p.notice { (texts::answered().get(l)) }
+        }
+        h2 { (texts::timeline().get(l)) }
+        ol.timeline {
+            @for e in &history {
+                @let (at, text) = event_line(e, reg, &req["channel"], l);
+                li { time { (at) } (text) }
+            }
+        }
+    };
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    respond(status, p.layout(v, &[]).page(&title, body))
+}
+
+fn questionnaire_form(v: &Visitor, id: &str, r: &Regulation, problems: &Problems) -> Markup {
+    let l = v.lang;
+    let q = &r.questionnaire;
+    let options: Vec<(String, String)> = q
+        .answers
+        .iter()
+        .map(|a| (a.value.clone(), a.label.get(l).to_string()))
+        .collect();
+    html! {
+        h2 { (texts::questionnaire().get(l)) }
+        p { (texts::questionnaire_lead().get(l)) }
+        form method="post" action={ "/portal/requests/" (id) "/questionnaire" } {
+            input type="hidden" name="csrf" value=(v.csrf);
+            @for question in &q.questions {
+                @let mut c = Control::new(&question.code, question.text.get(l), Kind::Radios(options.clone()));
+                @let c = { c.required = true; c.error = problems.of(&question.code).map(|t| t.get(l).to_string()); c };
+                (c.render(l))
+            }
+            div.actions { button type="submit" { (texts::answer_button().get(l)) } }
+        }
+    }
+}
+
+pub(crate) async fn questionnaire(
+    State(p): State<Pages>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(mut answers): Form<BTreeMap<String, String>>,
+) -> Response {
+    let s = match signed_in(&v) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    answers.remove(qyzmet_web::csrf::FIELD);
+    let req = match p.cabinet.request(s, &id).await {
+        Ok(r) => r,
+        Err(e) => return p.refused(&v, &e),
+    };
+    let reg = req["service"]
+        .as_str()
+        .zip(req["version"].as_u64())
+        .and_then(|(c, n)| p.portal.catalog().get(c, n as u32));
+    let mut problems = Problems::default();
+    for q in reg
+        .map(|r| r.questionnaire.questions.as_slice())
+        .unwrap_or_default()
+    {
+        if !answers.contains_key(&q.code) {
+            problems.add(q.code.clone(), texts::answer_required());
+        }
+    }
+    if problems.is_empty() {
+        match p.cabinet.answer(s, &id, answers).await {
+            Ok(()) => return see_other(&format!("/portal/requests/{id}")),
+            Err(e) if e.status.is_client_error() => problems.add("", e.message.clone()),
+            Err(e) => return p.refused(&v, &e),
+        }
+    }
+    request_page(&p, &v, &id, &req, false, &problems)
+}
+
+async fn read_result(p: &Pages, v: &Visitor, id: &str) -> Result<Value, Response> {
+    let s = signed_in(v)?;
+    p.cabinet.result(s, id).await.map_err(|e| p.refused(v, &e))
+}
+
+pub(crate) async fn result(State(p): State<Pages>, v: Visitor, Path(id): Path<String>) -> Response {
+    let res = match read_result(&p, &v, &id).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let l = v.lang;
+    let doc = &res["document"];
+    let text = |k: &str| parse::<Text>(&doc[k]).map(|t| t.get(l).to_string());
+    let title = texts::result_title();
+    let signed_at = parse::<DateTime<Utc>>(&res["signed_at"])
+        .map(|t| local_utc(t, l))
+        .unwrap_or_default();
+    let body = html! {
+        h1 { (title.get(l)) }
+        dl.facts {
+            @if let Some(n) = text("result_name") { dt { (texts::result().get(l)) } dd { (n) } }
+            dt { (texts::request_title().get(l)) } dd { (res["number"].as_str().unwrap_or_default()) }
+            @if let Some(n) = text("service_name") { dt { (texts::service().get(l)) } dd { (n) } }
+            @if let Some(n) = text("provider_name") { dt { (texts::provider().get(l)) } dd { (n) } }
+            dt { (texts::recipient().get(l)) } dd { (doc["recipient"].as_str().unwrap_or_default()) }
+            @if let Some(o) = parse::<Outcome>(&doc["outcome"]) { dt { (texts::outcome().get(l)) } dd { (outcome_name(o).get(l)) } }
+            @if let Some(g) = text("grounds") { dt { (texts::grounds().get(l)) } dd { (g) } }
+            dt { (texts::signed_by().get(l)) } dd { (res["signer"].as_str().unwrap_or_default()) }
+            dt { (texts::signed_at().get(l)) } dd { (signed_at) }
+        }
+        ul {
+            li { a href={ "/portal/requests/" (id) "/result.p7s" } download { (texts::download_cms().get(l)) } }
+            li { a href={ "/portal/requests/" (id) "/result.json" } download { (texts::download_json().get(l)) } }
+        }
+        p { a href={ "/portal/requests/" (id) } { (texts::request_title().get(l)) " " (res["number"].as_str().unwrap_or_default()) } }
+    };
+    respond(StatusCode::OK, p.layout(&v, &[]).page(title.get(l), body))
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, file: &str) -> Response {
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let safe: String = file
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+pub(crate) async fn result_cms(
+    State(p): State<Pages>,
+    v: Visitor,
+    Path(id): Path<String>,
+) -> Response {
+    match read_result(&p, &v, &id).await {
+        Ok(res) => match STANDARD.decode(res["cms"].as_str().unwrap_or_default()) {
+            Ok(der) => download(
+                der,
+                "application/pkcs7-signature",
+                &format!("{}.p7s", res["number"].as_str().unwrap_or("result")),
+            ),
+            Err(e) => p.refused(&v, &ApiError::internal(e)),
+        },
+        Err(r) => r,
+    }
+}
+
+pub(crate) async fn result_json(
+    State(p): State<Pages>,
+    v: Visitor,
+    Path(id): Path<String>,
+) -> Response {
+    match read_result(&p, &v, &id).await {
+        Ok(res) => {
+            let bytes = serde_json::to_vec_pretty(&res["document"]).unwrap_or_default();
+            download(
+                bytes,
+                "application/json",
+                &format!("{}.json", res["number"].as_str().unwrap_or("result")),
+            )
+        }
+        Err(r) => r,
+    }
+}
+
+pub(crate) async fn notifications(State(p): State<Pages>, v: Visitor) -> Response {
+    let s = match signed_in(&v) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let list = match p.cabinet.notifications(s).await {
+        Ok(l) => l,
+        Err(e) => return p.refused(&v, &e),
+    };
+    let l = v.lang;
+    let title = texts::notifications();
+    let body = html! {
+        h1 { (title.get(l)) }
+        @if list.is_empty() { p { (texts::no_notifications().get(l)) } }
+        ul.services {
+            @for n in &list {
+                li class=[(!n.read).then_some("unread")] {
+                    @if !n.read { span.status { (texts::unread().get(l)) } " " }
+                    time { (local_utc(n.created_at, l)) } " — "
+                    (n.text.get(l))
+                    @if let Some(st) = n.status { " (" (status_name(st).get(l)) ")" }
+                    @if let Some(r) = &n.request { " " a href={ "/portal/requests/" (r.0) } { (texts::request_title().get(l)) } }
+                    @if !n.read {
+                        form method="post" action={ "/portal/notifications/" (n.id) "/read" } {
+                            input type="hidden" name="csrf" value=(v.csrf);
+                            button.secondary type="submit" { (texts::mark_read().get(l)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    respond(StatusCode::OK, p.layout(&v, &[]).page(title.get(l), body))
+}
+
+pub(crate) async fn mark_read(State(p): State<Pages>, v: Visitor, Path(id): Path<i64>) -> Response {
+    let s = match signed_in(&v) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match p.cabinet.mark_read(s, id).await {
+        Ok(()) => see_other("/portal/notifications"),
+        Err(e) => p.refused(&v, &e),
+    }
+}

@@ -1,0 +1,113 @@
+//! The portal pages' texts, in Kazakh, Russian and English.
+
+use qyzmet_core::Text;
+
+macro_rules! texts {
+    ($($name:ident => $kk:expr, $ru:expr, $en:expr;)*) => {
+        $(pub fn $name() -> Text { Text::new($kk, $ru, $en) })*
+    };
+}
+
+texts! {
+    site_name => "«Электрондық үкімет» порталы", "Портал «электронного правительства»", "E-government portal";
+    catalogue => "Қызметтер каталогы", "Каталог услуг", "Catalogue of services";
+    catalogue_lead => "Мемлекеттік қызметтер, оларды көрсететін органдар бойынша топтастырылған.", "Государственные услуги, сгруппированные по оказывающим их органам.", "Government services, grouped by the bodies that provide them.";
+    my_requests => "Менің өтінімдерім", "Мои заявки", "My requests";
+    notifications => "Хабарламалар", "Уведомления", "Notifications";
+    log_in => "Кіру", "Войти", "Log in";
+    register => "Тіркелу", "Регистрация", "Register";
+    refused => "Қолжетімділік жоқ", "Доступ запрещён", "Access refused";
+    failed => "Жүйеде қате", "Ошибка системы", "The system failed";
+    not_done => "Орындалмады", "Не выполнено", "Not done";
+
+    iin => "ЖСН", "ИИН", "IIN";
+    iin_hint => "12 цифр, жеке куәлігіңізде көрсетілген", "12 цифр, указан в удостоверении личности", "12 digits, as on your identity card";
+    password => "Құпиясөз", "Пароль", "Password";
+    password_hint => "Кемінде 8 таңба: бас және кіші әріптер, сан және арнайы таңба", "Не менее 8 символов: заглавные и строчные буквы, цифра и специальный символ", "At least 8 characters: upper- and lower-case letters, a digit and a special character";
+    login_title => "Порталға кіру", "Вход на портал", "Log in to the portal";
+    login_button => "Кіру", "Войти", "Log in";
+    no_account => "Тіркелгіңіз жоқ па?", "Нет учётной записи?", "No account yet?";
+    register_title => "Порталда тіркелу", "Регистрация на портале", "Register on the portal";
+    register_lead => "ЖСН мемлекеттік деректер базасында тексеріледі; аты-жөніңіз сол жерден алынады.", "ИИН проверяется в государственной базе данных физических лиц; ваше имя берётся оттуда.", "Your IIN is checked in the state database of individuals; your name is taken from there.";
+    register_button => "Тіркелу", "Зарегистрироваться", "Register";
+    login_required => "ЖСН енгізіңіз", "Введите ИИН", "Enter your IIN";
+    password_required => "Құпиясөзді енгізіңіз", "Введите пароль", "Enter your password";
+
+    provider => "Қызметті беруші", "Услугодатель", "Provider";
+    standard => "Қызмет стандарты", "Стандарт услуги", "Service standard";
+    channels => "Қайда алуға болады", "Где можно получить", "Where to get it";
+    deadline => "Көрсету мерзімі", "Срок оказания", "Deadline";
+    fee => "Төлем", "Стоимость", "Fee";
+    result => "Нәтижесі", "Результат", "Result";
+    status_check => "Мәртебені қайдан білуге болады", "Где узнать статус", "Where to check the status";
+    apply => "Қызметті алу", "Получить услугу", "Apply for the service";
+    log_in_to_apply => "Қызметті алу үшін порталға кіріңіз", "Войдите на портал, чтобы получить услугу", "Log in to the portal to apply for the service";
+    not_on_portal => "Бұл қызмет порталда көрсетілмейді.", "Эта услуга не оказывается через портал.", "This service is not provided through the portal.";
+    number_word => "№", "№", "No.";
+    dated => "күні", "от", "of";
+
+    form_title => "Өтініш", "Заявление", "Application";
+    attachments => "Қоса берілетін құжаттар", "Прилагаемые документы", "Documents to attach";
+    continue_button => "Жалғастыру", "Продолжить", "Continue";
+    review_title => "Өтінішті тексеріңіз", "Проверьте заявление", "Check your application";
+    change => "Өзгерту", "Изменить", "Change";
+    not_filled => "толтырылмаған", "не заполнено", "not filled";
+    sign_title => "Қол қою және жіберу", "Подписание и отправка", "Sign and send";
+    sign_lead => "Өтінішке өз ЭЦҚ кілтіңізбен қол қойыңыз. Кілт файлы мен құпиясөз браузерден шықпайды: серверге тек қолтаңба жіберіледі.", "Подпишите заявление своим ключом ЭЦП. Файл ключа и пароль не покидают браузер: на сервер отправляется только подпись.", "Sign the application with your own e-signature key. The key file and its password never leave the browser: only the signature is sent.";
+    key_file => "ЭЦҚ кілтінің файлы (PKCS#12, .p12)", "Файл ключа ЭЦП (PKCS#12, .p12)", "E-signature key file (PKCS#12, .p12)";
+    key_file_hint => "ҰКО берген қол қою кілті", "Ключ для подписи, выданный НУЦ", "The signing key the National Certification Authority issued you";
+    key_password => "Кілттің құпиясөзі", "Пароль ключа", "Key password";
+    sign_button => "Қол қою және жіберу", "Подписать и отправить", "Sign and send";
+    signing => "Қол қойылуда…", "Подписание…", "Signing…";
+    needs_script => "Браузерде қол қою үшін JavaScript қосулы болуы керек.", "Для подписания в браузере должен быть включён JavaScript.", "Signing in the browser needs JavaScript to be on.";
+    key_file_required => "ЭЦҚ кілтінің файлын таңдаңыз", "Выберите файл ключа ЭЦП", "Choose your e-signature key file";
+    key_password_required => "Кілттің құпиясөзін енгізіңіз", "Введите пароль ключа", "Enter the key's password";
+    signer_not_recipient => "Бұл кілт сіздің ЖСН-ға берілмеген: өз кілтіңізді таңдаңыз", "Этот ключ выдан не на ваш ИИН: выберите свой ключ", "This key was not issued to your IIN: choose your own key";
+    draft_gone => "Өтініш жобасы табылмады (мерзімі өткен болуы мүмкін); өтінішті қайта толтырыңыз.", "Черновик заявления не найден (возможно, истёк его срок); заполните заявление заново.", "The draft application was not found (it may have expired); fill in the application again.";
+
+    request_title => "Өтінім", "Заявка", "Request";
+    service => "Қызмет", "Услуга", "Service";
+    status => "Мәртебесі", "Статус", "Status";
+    due => "Орындау мерзімі", "Срок исполнения", "Due by";
+    filed_at => "Берілген күні", "Дата подачи", "Filed on";
+    waits_for => "Күтуде", "Ожидает", "Waiting for";
+    refusal => "Бас тарту себебі", "Причина отказа", "Reason for refusal";
+    refresh => "Мәртебені жаңарту", "Обновить статус", "Refresh the status";
+    timeline => "Өтінім тарихы", "История заявки", "Timeline";
+    view_result => "Нәтижені қарау", "Посмотреть результат", "View the result";
+    no_requests => "Сізде әзірге өтінім жоқ.", "У вас пока нет заявок.", "You have no requests yet.";
+    filed_notice => "Өтінім жіберілді.", "Заявка отправлена.", "The request has been sent.";
+
+    questionnaire => "Сапа сауалнамасы", "Анкета качества", "Quality questionnaire";
+    questionnaire_lead => "Қызмет көрсетілді. Сапасын бағалаңыз.", "Услуга оказана. Оцените её качество.", "The service has been provided. Please rate it.";
+    answer_button => "Жауапты жіберу", "Отправить ответы", "Send the answers";
+    answered => "Сауалнамаға жауап бергеніңізге рахмет.", "Спасибо, анкета заполнена.", "Thank you for answering the questionnaire.";
+    answer_required => "Жауапты таңдаңыз", "Выберите ответ", "Choose an answer";
+
+    result_title => "Қызмет нәтижесі", "Результат услуги", "Result of the service";
+    signed_by => "Қол қойған (ЖСН)", "Подписал (ИИН)", "Signed by (IIN)";
+    signed_at => "Қол қойылған уақыты", "Время подписи", "Signed at";
+    recipient => "Алушы", "Получатель", "Recipient";
+    grounds => "Негіздеме", "Обоснование", "Grounds";
+    outcome_positive => "Оң нәтиже", "Положительный результат", "Positive";
+    outcome_refusal => "Дәлелді бас тарту", "Мотивированный отказ", "Motivated refusal";
+    outcome_interim => "Аралық нәтиже", "Промежуточный результат", "Interim result";
+    outcome => "Шешім", "Решение", "Decision";
+    download_cms => "Қол қойылған нәтижені жүктеу (CMS, .p7s)", "Скачать подписанный результат (CMS, .p7s)", "Download the signed result (CMS, .p7s)";
+    download_json => "Құжатты жүктеу (JSON)", "Скачать документ (JSON)", "Download the document (JSON)";
+
+    no_notifications => "Хабарлама жоқ.", "Уведомлений нет.", "No notifications.";
+    mark_read => "Оқылды деп белгілеу", "Отметить как прочитанное", "Mark as read";
+    unread => "Жаңа", "Новое", "New";
+
+    ev_status => "Мәртебе өзгерді", "Статус изменён", "Status changed";
+    ev_started => "Басталды", "Начато", "Started";
+    ev_ended => "Аяқталды", "Завершено", "Done";
+    ev_fact => "Тексерілді", "Проверено", "Checked";
+    ev_decided => "Шешім қабылданды", "Принято решение", "Decided";
+    ev_extended => "Мерзімі ұзартылды", "Срок продлён", "Deadline extended";
+    ev_refused => "Бас тартылды", "Отказано", "Refused";
+    ev_finished => "Аяқталды", "Завершено", "Finished";
+    holds => "расталды", "подтверждено", "confirmed";
+    fails => "расталмады", "не подтверждено", "not confirmed";
+}
