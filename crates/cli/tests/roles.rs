@@ -410,6 +410,17 @@ fn the_providers_node_killed_while_filings_cross_takes_each_once() {
     let party = qyzmet_store::Party::Iin(CITIZEN.parse().unwrap());
     let requests = rt.block_on(store.requests_for_recipient(&party)).unwrap();
     assert_eq!(requests.len(), filings, "nothing lost, nothing doubled");
+    // The node's message log, killed mid-stream and continued, is whole.
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_qyzmet"))
+        .args(["gateway", "verify-log"])
+        .arg(d.data("agency").join("gateway-log"))
+        .arg("--trust")
+        .arg(d.dir.join("nca/issuing.crt"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&verify.stdout);
+    assert_eq!(verify.status.code(), Some(0), "{out}");
+    assert!(out.starts_with("sound:"), "{out}");
 }
 
 /// A system on the road that breaks the rules, against the registries' own process: a call
