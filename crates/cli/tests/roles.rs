@@ -274,6 +274,21 @@ fn a_request_crosses_every_process_and_each_keeps_only_its_own() {
     );
     assert_eq!(status, 200, "{person}");
 
+    // The portal's node lists itself and the nodes it admitted from the directory.
+    let (status, listed) = call("GET", &format!("{portal}/gateway/participants"), None, None);
+    assert_eq!(status, 200, "{listed}");
+    let remote_of = |name: &str| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == name)
+            .map(|p| p["remote"].as_bool().unwrap())
+    };
+    assert_eq!(remote_of("portal"), Some(false), "{listed}");
+    assert_eq!(remote_of("agency"), Some(true), "{listed}");
+    assert_eq!(remote_of("gbd-fl"), Some(true), "{listed}");
+
     // Each database holds only its own part.
     for role in ROLES {
         d.kill(role);

@@ -203,6 +203,8 @@ pub struct ParticipantInfo {
     pub bin: Option<String>,
     /// The services others may call on it.
     pub services: Vec<String>,
+    /// Whether it runs on another node (reached over the road).
+    pub remote: bool,
 }
 
 /// One granted call, as the metadata calls list it.
@@ -319,12 +321,17 @@ impl Gateway {
         &self.inner.log
     }
 
-    /// The registered participants, with the services each offers (metadata: list participants).
+    /// The registered participants, with the services each offers (metadata: list
+    /// participants): this node's and those of the other nodes it admitted.
     pub fn participants(&self) -> Vec<ParticipantInfo> {
         let grants = read(&self.inner.grants);
-        let mut out: Vec<ParticipantInfo> = read(&self.inner.locals)
-            .keys()
-            .map(|id| {
+        let locals: Vec<ParticipantId> = read(&self.inner.locals).keys().cloned().collect();
+        let remotes: Vec<ParticipantId> = read(&self.inner.remotes).iter().cloned().collect();
+        let mut out: Vec<ParticipantInfo> = locals
+            .iter()
+            .map(|id| (id, false))
+            .chain(remotes.iter().map(|id| (id, true)))
+            .map(|(id, remote)| {
                 let cert = self.inner.trust.certificate(id);
                 let services: BTreeSet<String> = grants
                     .iter()
@@ -336,6 +343,7 @@ impl Gateway {
                     certificate: cert.as_ref().map(|c| c.serial_hex()).unwrap_or_default(),
                     bin: cert.and_then(|c| c.bin()),
                     services: services.into_iter().collect(),
+                    remote,
                 }
             })
             .collect();
