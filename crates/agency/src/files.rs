@@ -1,6 +1,6 @@
 //! The files of a filing: each upload must be one the signed application declares, with the
-//! same SHA-256 and size, and be what its name says it is (PDF, JPEG, PNG: the scans the
-//! regulations ask for).
+//! same SHA-256 and size, and be what its name says it is (PDF, JPEG, PNG, TIFF: the scans
+//! the regulations accept).
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -17,6 +17,9 @@ const KINDS: &[(&str, &[u8], &[&str])] = &[
     ("application/pdf", b"%PDF-", &["pdf"]),
     ("image/jpeg", &[0xFF, 0xD8, 0xFF], &["jpg", "jpeg"]),
     ("image/png", &[0x89, b'P', b'N', b'G'], &["png"]),
+    // TIFF, in either byte order (the regulations' forms accept `tif` and `tiff`).
+    ("image/tiff", b"II*\0", &["tif", "tiff"]),
+    ("image/tiff", b"MM\0*", &["tif", "tiff"]),
 ];
 
 fn refused(code: &str, name: &str, en: String, ru: String, kk: String) -> ApiError {
@@ -103,15 +106,15 @@ pub(crate) fn accept(
                 "file.type",
                 &up.name,
                 format!(
-                    "The file {} must be a PDF, JPEG or PNG whose name ends as its type",
+                    "The file {} must be a PDF, JPEG, PNG or TIFF whose name ends as its type",
                     up.name
                 ),
                 format!(
-                    "Файл {} должен быть PDF, JPEG или PNG с соответствующим расширением",
+                    "Файл {} должен быть PDF, JPEG, PNG или TIFF с соответствующим расширением",
                     up.name
                 ),
                 format!(
-                    "{} файлы тиісті кеңейтімі бар PDF, JPEG немесе PNG болуы керек",
+                    "{} файлы тиісті кеңейтімі бар PDF, JPEG, PNG немесе TIFF болуы керек",
                     up.name
                 ),
             ));
@@ -155,4 +158,39 @@ pub(crate) fn accept(
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The media type the file is taken as, or the refusal's code.
+    fn one(name: &str, content: &[u8]) -> String {
+        let declared = DeclaredFile {
+            key: "scan".into(),
+            name: name.into(),
+            sha256: hex(&Sha256::digest(content)),
+            size: content.len() as u64,
+        };
+        let upload = Upload {
+            key: "scan".into(),
+            name: name.into(),
+            media_type: "application/octet-stream".into(),
+            content: STANDARD.encode(content),
+        };
+        match accept(&[declared], &[upload], 1024) {
+            Ok((stored, _)) => stored[0].media_type.clone(),
+            Err(e) => e.code.clone(),
+        }
+    }
+
+    #[test]
+    fn a_scan_is_taken_by_what_it_is_and_what_its_name_says() {
+        assert_eq!(one("scan.pdf", b"%PDF-1.7 x"), "application/pdf");
+        assert_eq!(one("scan.tif", b"II*\0 little"), "image/tiff");
+        assert_eq!(one("scan.TIFF", b"MM\0* big"), "image/tiff");
+        // A TIFF under another name, and a name that lies about its content.
+        assert_eq!(one("scan.pdf", b"II*\0 tiff"), "file.type");
+        assert_eq!(one("scan.tif", b"%PDF-1.7"), "file.type");
+    }
 }
