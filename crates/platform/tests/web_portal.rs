@@ -272,3 +272,75 @@ fn a_citizen_files_and_signs_in_the_browser() {
     });
     eprintln!("web_portal: {:.1} s", started.elapsed().as_secs_f64());
 }
+
+/// Screenshots of the portal's main pages in Kazakh, Russian and English, for review, in
+/// `target/screenshots/` (a phone's screen, 412 px wide): `bash scripts/screenshots.sh`.
+/// Ignored in the test run: it judges nothing, people do.
+#[test]
+#[ignore = "makes screenshots for review: bash scripts/screenshots.sh"]
+fn screenshots() {
+    let server = common::start(None);
+    let me = server
+        .report
+        .with_role("recipient")
+        .find(|a| a.key_file.is_some())
+        .cloned()
+        .unwrap();
+    let (_, answer) = common::file_request(&server, "unemployed-certificate", "portal", &me.login);
+    let id = answer.ok()["request_id"].as_str().unwrap().to_string();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    let d = driver();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let made = rt.block_on(async {
+        let b = browser(d.1).await;
+        let base = &server.base;
+        let mut made = Vec::new();
+        let mut shoot = |name: String, png: Vec<u8>| {
+            let file = out.join(format!("{name}.png"));
+            std::fs::write(&file, png).unwrap();
+            made.push(file);
+        };
+        for lang in ["kk", "ru", "en"] {
+            b.goto(&format!("{base}/portal/login?lang={lang}"))
+                .await
+                .unwrap();
+            shoot(format!("{lang}-login"), b.screenshot().await.unwrap());
+        }
+        b.goto(&format!("{base}/portal/login")).await.unwrap();
+        fill(&b, "#f-login", &me.login).await;
+        fill(&b, "#f-password", &server.report.password).await;
+        click(&b, "form[action='/portal/login'] button").await;
+        text(&b, ".user").await;
+        let pages = [
+            ("catalogue", "/portal".to_string()),
+            (
+                "service",
+                "/portal/services/unemployed-certificate".to_string(),
+            ),
+            (
+                "form",
+                "/portal/services/unemployed-certificate/apply".to_string(),
+            ),
+            ("requests", "/portal/requests".to_string()),
+            ("request", format!("/portal/requests/{id}")),
+            ("notifications", "/portal/notifications".to_string()),
+        ];
+        for lang in ["kk", "ru", "en"] {
+            for (name, path) in &pages {
+                b.goto(&format!("{base}{path}?lang={lang}")).await.unwrap();
+                text(&b, "h1").await;
+                shoot(format!("{lang}-{name}"), b.screenshot().await.unwrap());
+            }
+        }
+        b.close().await.unwrap();
+        made
+    });
+    for file in &made {
+        println!("{}", file.display());
+    }
+    assert_eq!(made.len(), 3 + 3 * 6);
+}
