@@ -335,7 +335,9 @@ impl Nats {
                 )
                 .await
                 .map_err(|e| e.to_string())?;
-            lanes.push(consumer.messages().await.map_err(|e| e.to_string())?);
+            // The first subscription here, so that a road that cannot serve fails the start.
+            let first = consumer.messages().await.map_err(|e| e.to_string())?;
+            lanes.push((consumer, first));
         }
         let client = self.client.clone();
         let g = gateway.clone();
@@ -375,33 +377,63 @@ impl Nats {
                 }
             };
             // Each lane one notice at a time, the lanes side by side.
-            let consuming = futures_util::future::join_all(lanes.into_iter().map(|mut notices| {
+            let consuming = futures_util::future::join_all(lanes.into_iter().map(|lane| {
                 let (gateway, road) = (gateway.clone(), road.clone());
+                let (consumer, first) = lane;
                 async move {
-                    while let Some(Ok(m)) = notices.next().await {
-                        let again = m.info().is_ok_and(|i| i.delivered > 1);
-                        let bytes = road.incoming(m.headers.as_ref(), &m.payload).await;
-                        let outcome = match bytes.as_deref().map(Sealed::decode) {
-                            // Its pieces are not all there yet: again, later.
-                            Err(e) => Err(GatewayError::Unavailable(e.clone())),
-                            Ok(None) => Ok(()),
-                            Ok(Some(sealed)) => {
-                                road.take(&gateway, sealed, again).await.map(|_| ())
-                            }
+                    let mut notices = Some(first);
+                    loop {
+                        // A lane whose subscription ended (the server restarted, a missed
+                        // heartbeat) subscribes again: its durable consumer kept its place.
+                        let stream = match notices.take() {
+                            Some(s) => Some(s),
+                            None => match consumer.messages().await {
+                                Ok(s) => Some(s),
+                                Err(e) => {
+                                    eprintln!("gateway: a lane of the road: {e}; again in 1 s");
+                                    None
+                                }
+                            },
                         };
-                        let ack = match outcome {
-                            // Taken, or refused for good (forged, not granted, replayed —
-                            // logged as such): either way it is not brought again.
-                            Ok(()) => AckKind::Ack,
-                            Err(e) if is_final(&e) => AckKind::Ack,
-                            Err(_) => AckKind::Nak(Some(Duration::from_millis(200))),
-                        };
-                        let _ = m.ack_with(ack).await;
+                        if let Some(stream) = stream {
+                            take_lane(&road, &gateway, stream).await;
+                        }
+                        tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 }
             }));
             tokio::join!(answering, consuming);
         }))
+    }
+}
+
+/// Take a lane's notices one at a time while its subscription lasts; an error on the way
+/// (a heartbeat missed) is said and the lane goes on.
+async fn take_lane(road: &Nats, gateway: &Gateway, mut notices: consumer::pull::Stream) {
+    while let Some(next) = notices.next().await {
+        let m = match next {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("gateway: a lane of the road: {e}");
+                continue;
+            }
+        };
+        let again = m.info().is_ok_and(|i| i.delivered > 1);
+        let bytes = road.incoming(m.headers.as_ref(), &m.payload).await;
+        let outcome = match bytes.as_deref().map(Sealed::decode) {
+            // Its pieces are not all there yet: again, later.
+            Err(e) => Err(GatewayError::Unavailable(e.clone())),
+            Ok(None) => Ok(()),
+            Ok(Some(sealed)) => road.take(gateway, sealed, again).await.map(|_| ()),
+        };
+        let ack = match outcome {
+            // Taken, or refused for good (forged, not granted, replayed — logged as such):
+            // either way it is not brought again.
+            Ok(()) => AckKind::Ack,
+            Err(e) if is_final(&e) => AckKind::Ack,
+            Err(_) => AckKind::Nak(Some(Duration::from_millis(200))),
+        };
+        let _ = m.ack_with(ack).await;
     }
 }
 
