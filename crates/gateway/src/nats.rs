@@ -97,6 +97,16 @@ impl Nats {
         })
     }
 
+    /// The stream of the road's notices (operations, tests).
+    pub fn stream(&self) -> String {
+        Self::stream_name(&self.prefix)
+    }
+
+    /// The deployment's prefix of subjects.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     fn stream_name(prefix: &str) -> String {
         prefix
             .to_ascii_uppercase()
@@ -408,14 +418,15 @@ impl Nats {
 }
 
 /// Take a lane's notices one at a time while its subscription lasts; an error on the way
-/// (a heartbeat missed) is said and the lane goes on.
+/// (a heartbeat missed, the consumer gone) ends this subscription, and the lane subscribes
+/// again.
 async fn take_lane(road: &Nats, gateway: &Gateway, mut notices: consumer::pull::Stream) {
     while let Some(next) = notices.next().await {
         let m = match next {
             Ok(m) => m,
             Err(e) => {
-                eprintln!("gateway: a lane of the road: {e}");
-                continue;
+                eprintln!("gateway: a lane of the road: {e}; subscribing again");
+                return;
             }
         };
         let again = m.info().is_ok_and(|i| i.delivered > 1);

@@ -383,3 +383,49 @@ async fn messages_larger_than_nats_carries_cross_in_pieces() {
     serving.abort();
     n.road_a.delete_stream().await.unwrap();
 }
+
+/// A lane whose subscription breaks (here: its consumer removed on the server, then made
+/// again, as after a server's loss of state) subscribes again by itself: what was sent in
+/// between arrives, without restarting the node.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lane_whose_subscription_breaks_subscribes_again() {
+    use async_nats::jetstream::{self, consumer};
+    let n = nodes().await;
+    let serving = n.road_b.serve(n.b.clone(), n.portal.clone()).await.unwrap();
+    n.a.deliver(notice(&n, 0)).await.unwrap();
+    wait_for("the first notice", || {
+        n.cabinet.taken.lock().unwrap().len() == 1
+    })
+    .await;
+    let js = jetstream::new(async_nats::connect(url()).await.unwrap());
+    let stream = js.get_stream(n.road_b.stream()).await.unwrap();
+    let lanes = qyzmet_gateway::nats::LANES;
+    for lane in 0..lanes {
+        stream
+            .delete_consumer(&format!("deliver-portal-{lane}"))
+            .await
+            .unwrap();
+    }
+    for i in 1..20 {
+        n.a.deliver(notice(&n, i)).await.unwrap();
+    }
+    for lane in 0..lanes {
+        let name = format!("deliver-portal-{lane}");
+        stream
+            .create_consumer(consumer::pull::Config {
+                durable_name: Some(name),
+                filter_subject: format!("{}.msg.portal.{lane}", n.road_b.prefix()),
+                ack_policy: consumer::AckPolicy::Explicit,
+                max_ack_pending: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    wait_for("the notices sent while the lanes were broken", || {
+        n.cabinet.taken.lock().unwrap().len() == 20
+    })
+    .await;
+    serving.abort();
+    n.road_a.delete_stream().await.unwrap();
+}
