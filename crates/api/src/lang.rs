@@ -14,18 +14,19 @@ pub fn lang_of(query: Option<&str>, headers: &HeaderMap) -> Lang {
             .find(|(k, _)| *k == "lang")
             .and_then(|(_, v)| v.parse::<Lang>().ok())
     });
-    from_query
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| {
-                    v.split(',')
-                        .filter_map(|part| part.split(';').next())
-                        .find_map(|tag| tag.trim().split('-').next()?.parse::<Lang>().ok())
-                })
+    from_query.or_else(|| accepted(headers)).unwrap_or(Lang::En)
+}
+
+/// The first of Kazakh, Russian and English that `Accept-Language` names, if any.
+pub fn accepted(headers: &HeaderMap) -> Option<Lang> {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',')
+                .filter_map(|part| part.split(';').next())
+                .find_map(|tag| tag.trim().split('-').next()?.parse::<Lang>().ok())
         })
-        .unwrap_or(Lang::En)
 }
 
 /// The request's language, as an extractor.
@@ -37,5 +38,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Language {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Language(lang_of(parts.uri.query(), &parts.headers)))
+    }
+}
+
+#[cfg(test)]
+mod accepted_tests {
+    use super::*;
+
+    fn with(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_LANGUAGE, value.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn the_first_of_our_languages_the_browser_names() {
+        assert_eq!(accepted(&with("kk-KZ,ru;q=0.8")), Some(Lang::Kk));
+        assert_eq!(accepted(&with("de-DE, ru;q=0.5, en")), Some(Lang::Ru));
+        assert_eq!(accepted(&with("fr, de")), None);
+        assert_eq!(accepted(&HeaderMap::new()), None);
+        assert_eq!(lang_of(Some("lang=kk"), &with("ru")), Lang::Kk);
+        assert_eq!(lang_of(None, &with("fr")), Lang::En);
     }
 }

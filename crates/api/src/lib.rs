@@ -19,7 +19,7 @@ pub mod sessions;
 
 pub use body::Body;
 pub use error::{localize, ApiError};
-pub use lang::{lang_of, Language};
+pub use lang::{accepted, lang_of, Language};
 pub use qyzmet_accounts::Principal;
 pub use requests::{denied, readable, view};
 pub use session::{principal_of, Session};

@@ -9,7 +9,7 @@ pub mod cabinet;
 pub mod web;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -111,15 +111,7 @@ async fn service(
 
 /// The person's language from `Accept-Language`; Kazakh, Russian or English, English otherwise.
 pub fn preferred_lang(headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.split(',')
-                .filter_map(|part| part.split(';').next())
-                .find_map(|tag| tag.trim().split('-').next()?.parse::<Lang>().ok())
-        })
-        .unwrap_or(Lang::En)
+    qyzmet_api::accepted(headers).unwrap_or(Lang::En)
 }
 
 /// A structured, translated error.

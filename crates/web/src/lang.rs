@@ -24,16 +24,7 @@ fn from_query(query: Option<&str>) -> Option<Lang> {
 pub fn of(query: Option<&str>, headers: &HeaderMap) -> Lang {
     from_query(query)
         .or_else(|| cookies::get(headers, COOKIE).and_then(|v| v.parse().ok()))
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| {
-                    v.split(',')
-                        .filter_map(|part| part.split(';').next())
-                        .find_map(|tag| tag.trim().split('-').next()?.parse::<Lang>().ok())
-                })
-        })
+        .or_else(|| qyzmet_api::accepted(headers))
         .unwrap_or(Lang::Kk)
 }
 
