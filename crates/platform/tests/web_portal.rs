@@ -82,16 +82,44 @@ async fn browser(port: u16) -> Browser {
         .expect("a Chromium session")
 }
 
-/// The text of the first element `css` finds, once there is one.
+/// The text of the first element `css` finds, once there is one (found again if the page
+/// it was found on was replaced meanwhile: a click that navigates has not always finished).
 async fn text(b: &Browser, css: &str) -> String {
-    let found = b
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await;
-    match found {
-        Ok(e) => e.text().await.unwrap(),
-        Err(e) => panic!("{css}: {e}\n{}", b.source().await.unwrap_or_default()),
+    let start = Instant::now();
+    loop {
+        let found = b
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await;
+        let e = match found {
+            Ok(e) => e,
+            Err(e) => panic!("{css}: {e}\n{}", b.source().await.unwrap_or_default()),
+        };
+        match e.text().await {
+            Ok(t) => return t,
+            Err(e) if start.elapsed() < Duration::from_secs(20) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
+}
+
+/// Wait for the page whose heading is `want` (the one a click or a submit leads to).
+async fn heading(b: &Browser, want: &str) {
+    let start = Instant::now();
+    loop {
+        let now = text(b, "h1").await;
+        if now == want {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the heading is {now:?}, not {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -145,16 +173,16 @@ fn a_citizen_files_and_signs_in_the_browser() {
 
         // Log in, in Russian.
         b.goto(&format!("{base}/portal/login?lang=ru")).await.unwrap();
-        assert_eq!(text(&b, "h1").await, "Вход на портал");
+        heading(&b, "Вход на портал").await;
         fill(&b, "#f-login", &me.login).await;
         fill(&b, "#f-password", &server.report.password).await;
         click(&b, "form[action='/portal/login'] button").await;
         assert!(text(&b, ".user").await.contains(&me.full_name));
 
         // The catalogue, grouped by provider; the service's description.
-        assert_eq!(text(&b, "h1").await, "Каталог услуг");
+        heading(&b, "Каталог услуг").await;
         click(&b, "a[href='/portal/services/unemployed-certificate']").await;
-        assert_eq!(text(&b, "h1").await, "Выдача справок безработным гражданам");
+        heading(&b, "Выдача справок безработным гражданам").await;
         let facts = text(&b, "dl.facts").await;
         for want in ["Услугодатель", "Айыртауского района", "Стандарт услуги", "394", "Срок оказания", "Стоимость", "Результат"] {
             assert!(facts.contains(want), "{want} in {facts}");
@@ -162,7 +190,7 @@ fn a_citizen_files_and_signs_in_the_browser() {
         click(&b, "a.button").await;
 
         // The form: the IIN from the registration; a wrong e-mail.
-        assert_eq!(text(&b, "h1").await, "Заявление");
+        heading(&b, "Заявление").await;
         let iin = b.find(Locator::Css("#f-applicant-iin")).await.unwrap();
         assert_eq!(iin.prop("value").await.unwrap().as_deref(), Some(me.login.as_str()));
         assert_eq!(iin.attr("pattern").await.unwrap().as_deref(), Some("[0-9]{12}"));
@@ -199,7 +227,7 @@ fn a_citizen_files_and_signs_in_the_browser() {
             .await
             .unwrap();
         click(&b, "form[enctype] button[type=submit]").await;
-        assert_eq!(text(&b, "h1").await, "Проверьте заявление");
+        heading(&b, "Проверьте заявление").await;
         let review = text(&b, "dl.facts").await;
         assert!(review.contains("citizen@example.kz") && review.contains("scan.pdf"), "{review}");
 
@@ -242,7 +270,7 @@ fn a_citizen_files_and_signs_in_the_browser() {
         assert!(text(&b, "h1").await.starts_with("Request No."));
         assert_eq!(text(&b, "#request-status").await, "Received");
         b.goto(&format!("{base}/portal")).await.unwrap();
-        assert_eq!(text(&b, "h1").await, "Catalogue of services");
+        heading(&b, "Catalogue of services").await;
         let lang = b.execute("return document.documentElement.lang", vec![]).await.unwrap();
         assert_eq!(lang, json!("en"));
         b.goto(&format!("{base}/portal/requests")).await.unwrap();
@@ -250,7 +278,7 @@ fn a_citizen_files_and_signs_in_the_browser() {
 
         // Another citizen's request: refused, not shown.
         b.goto(&format!("{base}/portal/requests/{theirs_id}?lang=ru")).await.unwrap();
-        assert_eq!(text(&b, "h1").await, "Доступ запрещён");
+        heading(&b, "Доступ запрещён").await;
         let page = body(&b).await;
         assert!(!page.contains(&theirs_number), "{page}");
 
