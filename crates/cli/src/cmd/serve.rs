@@ -65,6 +65,13 @@ pub struct ServeArgs {
     pub(crate) log_segment_mb: u64,
 }
 
+impl ServeArgs {
+    /// The NCA's folder: `--nca`, or `nca` in the data folder.
+    pub(crate) fn nca_dir(&self) -> PathBuf {
+        self.nca.clone().unwrap_or_else(|| self.data.join("nca"))
+    }
+}
+
 /// Open the NCA in the data folder, or create it on first start with revocation URLs on `addr`.
 pub(crate) fn open_or_create_nca(
     dir: &std::path::Path,
@@ -155,7 +162,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
             Ok(l) => l,
             Err(code) => return code,
         };
-        let nca_dir = args.nca.clone().unwrap_or_else(|| args.data.join("nca"));
+        let nca_dir = args.nca_dir();
         let (mut nca, created) = match open_or_create_nca(&nca_dir, addr) {
             Ok(n) => n,
             Err(e) => return fail("the NCA", e),

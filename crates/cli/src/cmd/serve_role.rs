@@ -48,7 +48,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
             Ok(l) => l,
             Err(code) => return code,
         };
-        let nca_dir = args.nca.clone().unwrap_or_else(|| args.data.join("nca"));
+        let nca_dir = args.nca_dir();
         let app = match role {
             None => nca_role(&nca_dir, addr),
             Some(role) => node_role(role, &args, &nca_dir).await,
