@@ -134,13 +134,15 @@ fn routes(
     }
 }
 
-/// What every node serves: sessions where it has people, the API's description, the gateway's
-/// operations, errors in the person's language, the body limit.
+/// What every node serves: where it has people, sessions, the API's description and the pages'
+/// assets (once per node, whichever participants' pages it serves); the gateway's operations,
+/// errors in the person's language, the body limit.
 fn around(routes: Router, store: &Store, gateway: &Gateway, people: bool) -> Router {
     let routes = if people {
         routes
             .merge(qyzmet_api::sessions::router(store.clone()))
             .merge(qyzmet_api::openapi::router())
+            .merge(qyzmet_web::assets::router())
     } else {
         routes
     };

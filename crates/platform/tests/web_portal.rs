@@ -10,137 +10,17 @@
 //! refused; a POST without the page's CSRF token is refused.
 //!
 //! Chromium and chromedriver are Debian's (`bash scripts/setup.sh` installs them); without
-//! them this test fails, it is never skipped.
+//! them this test fails, it is never skipped (`browser`).
 
+mod browser;
 mod common;
 
+use browser::{body, browser, click, driver, fill, heading, text};
 use common::Client;
-use fantoccini::{Client as Browser, ClientBuilder, Locator};
-use serde_json::{json, Value};
+use fantoccini::Locator;
+use serde_json::json;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// chromedriver on a free port, ended with the test.
-struct Driver(Child, u16);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn driver() -> Driver {
-    for p in [CHROMIUM, CHROMEDRIVER] {
-        assert!(
-            Path::new(p).exists(),
-            "{p} is missing: `bash scripts/setup.sh` installs Debian's chromium and chromium-driver"
-        );
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "chromedriver did not listen"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Driver(child, port)
-}
-
-async fn browser(port: u16) -> Browser {
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": CHROMIUM,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=412,915", "--lang=ru"],
-        }
-    });
-    let Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a Chromium session")
-}
-
-/// The text of the first element `css` finds, once there is one (found again if the page
-/// it was found on was replaced meanwhile: a click that navigates has not always finished).
-async fn text(b: &Browser, css: &str) -> String {
-    let start = Instant::now();
-    loop {
-        let found = b
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(css))
-            .await;
-        let e = match found {
-            Ok(e) => e,
-            Err(e) => panic!("{css}: {e}\n{}", b.source().await.unwrap_or_default()),
-        };
-        match e.text().await {
-            Ok(t) => return t,
-            Err(e) if start.elapsed() < Duration::from_secs(20) => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            Err(e) => panic!("{css}: {e}"),
-        }
-    }
-}
-
-/// Wait for the page whose heading is `want` (the one a click or a submit leads to).
-async fn heading(b: &Browser, want: &str) {
-    let start = Instant::now();
-    loop {
-        let now = text(b, "h1").await;
-        if now == want {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the heading is {now:?}, not {want:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn fill(b: &Browser, css: &str, value: &str) {
-    let e = b.find(Locator::Css(css)).await.unwrap();
-    e.clear().await.unwrap();
-    e.send_keys(value).await.unwrap();
-}
-
-async fn click(b: &Browser, css: &str) {
-    b.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn body(b: &Browser) -> String {
-    text(b, "body").await
-}
+use std::time::Instant;
 
 #[test]
 fn a_citizen_files_and_signs_in_the_browser() {

@@ -2,17 +2,19 @@
 //
 // 1. A form field asked only when another field has a value (`data-when-field`,
 //    `data-when-equals`) is shown only then; the server ignores what is not asked.
-// 2. A signing form (`form[data-sign]`) signs the application in the browser: the citizen
-//    picks their PKCS#12 key file and types its password, sign.js opens the file and signs
-//    the application JSON as an attached CMS (CAdES-BES); only that CMS is sent, in the
-//    form's hidden `cms` field. The key file and password inputs have no `name`, so they are
-//    never sent, even if this script fails.
+// 2. A signing form (`form[data-sign]`, written by qyzmet_web::signing) signs in the
+//    browser: the person picks their PKCS#12 key file and types its password, sign.js opens
+//    the file and signs the content as an attached CMS (CAdES-BES); only that CMS is sent,
+//    in the form's hidden `cms` field. The key file and password inputs have no `name`, so
+//    they are never sent, even if this script fails.
 //
-// The signing form carries, as JSON in data attributes written by the server:
-//   data-draft     {service, version, channel, recipient, form, attachments} — the
-//                  application without its nonce (README: "A request is an application …")
+// The signing form carries, in data attributes written by the server:
+//   data-signer    the IIN (or BIN) the key must be issued to
+//   data-draft     {service, version, channel, recipient, form, attachments} — an
+//                  application without its nonce (README: "A request is an application …"),
+//   or data-content  base64 bytes to sign as they are (a result document)
 //   data-messages  {code: text} in the page's language: sign.js's error codes, and
-//                  keyfile.required, password.required, signer.not_recipient, signing
+//                  keyfile.required, password.required, signer.not_expected, signing
 
 import { openKeyFile, signCms, SignError } from './sign.js';
 
@@ -55,8 +57,22 @@ export function application(draft, nonce) {
   });
 }
 
-function signingForm(form) {
+function unbase64(text) {
+  const s = atob(text);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+// What the form signs: the application completed with a fresh nonce, or the given bytes.
+function content(form) {
+  if (form.dataset.content !== undefined) return unbase64(form.dataset.content);
   const draft = JSON.parse(form.dataset.draft);
+  return new TextEncoder().encode(application(draft, crypto.randomUUID()));
+}
+
+function signingForm(form) {
+  const signer = form.dataset.signer;
   const messages = JSON.parse(form.dataset.messages);
   const keyInput = form.querySelector('#f-keyfile');
   const passwordInput = form.querySelector('#f-password');
@@ -105,9 +121,8 @@ function signingForm(form) {
     try {
       const keyFile = await openKeyFile(new Uint8Array(await file.arrayBuffer()), passwordInput.value);
       const holder = keyFile.subject.iin || keyFile.subject.bin;
-      if (holder !== draft.recipient) throw new SignError('signer.not_recipient', holder || '');
-      const content = new TextEncoder().encode(application(draft, crypto.randomUUID()));
-      const cms = await signCms(keyFile, content);
+      if (holder !== signer) throw new SignError('signer.not_expected', holder || '');
+      const cms = await signCms(keyFile, content(form));
       form.elements.cms.value = base64(cms);
       passwordInput.value = '';
       keyInput.value = '';

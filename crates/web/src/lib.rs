@@ -14,6 +14,8 @@
 //!   path as `POST /api/session`), and [`session::Visitor`], who is looking at a page.
 //! - [`csrf`]: a per-session token in a hidden field, checked on every POST by a layer.
 //! - [`form`]: the error summary and per-field error pattern, and the inputs.
+//! - [`signing`]: the signing form of every workplace (the person's own key file, opened
+//!   and used only in the browser), for an application or a document's bytes.
 //! - [`regulation`]: a regulation's form as HTML inputs, with the same rules in the
 //!   browser (`required`, `pattern`, `maxlength`, `type`) as `core::regulation::form`
 //!   checks on the server; and how its facts (deadlines, fees, channels) read in words.
@@ -35,6 +37,7 @@ pub mod lang;
 pub mod page;
 pub mod regulation;
 pub mod session;
+pub mod signing;
 pub mod words;
 
 pub use maud::{html, Markup, PreEscaped};

@@ -12,7 +12,7 @@ use axum::Form;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use chrono::Utc;
-use maud::{html, Markup};
+use maud::html;
 use qyzmet_api::requests::SignedFiling;
 use qyzmet_api::{ApiError, Session};
 use qyzmet_core::regulation::form::{check_form, is_asked, FileFacts, FormValues};
@@ -25,6 +25,7 @@ use qyzmet_web::form::{summary, Control, Kind, Problems};
 use qyzmet_web::page::{respond, see_other};
 use qyzmet_web::regulation::control;
 use qyzmet_web::session::Visitor;
+use qyzmet_web::signing::{self, Content, SigningForm};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -392,72 +393,6 @@ fn application(r: &Regulation, d: &Draft, recipient: &str) -> serde_json::Value 
     })
 }
 
-/// What sign.js's errors and the page's own checks say, in the page's language.
-fn sign_messages(lang: Lang) -> String {
-    let wrong_password = Text::new(
-        "Құпиясөз кілт файлын ашпайды",
-        "Пароль не подходит к файлу ключа",
-        "The password does not open the key file",
-    );
-    let not_key = Text::new(
-        "Бұл файл PKCS#12 кілт файлы емес",
-        "Этот файл — не файл ключа PKCS#12",
-        "This file is not a PKCS#12 key file",
-    );
-    let unsupported = Text::new(
-        "Бұл кілт файлының алгоритміне қолдау көрсетілмейді",
-        "Алгоритм этого файла ключа не поддерживается",
-        "This key file's algorithm is not supported",
-    );
-    let damaged = Text::new(
-        "Кілт файлы бүлінген немесе толық емес",
-        "Файл ключа повреждён или неполон",
-        "The key file is damaged or incomplete",
-    );
-    let failed = Text::new(
-        "Қол қою мүмкін болмады; қайталап көріңіз",
-        "Подписать не удалось; попробуйте ещё раз",
-        "Signing failed; please try again",
-    );
-    let unavailable = Text::new(
-        "Бұл браузерде қол қою мүмкін емес (WebCrypto жоқ); сайтты https арқылы ашыңыз",
-        "В этом браузере подписать нельзя (нет WebCrypto); откройте сайт по https",
-        "This browser cannot sign here (no WebCrypto); open the site over https",
-    );
-    let m = json!({
-        "keyfile.required": texts::key_file_required().get(lang),
-        "password.required": texts::key_password_required().get(lang),
-        "signer.not_recipient": texts::signer_not_recipient().get(lang),
-        "signing": texts::signing().get(lang),
-        "keyfile.wrong_password": wrong_password.get(lang),
-        "keyfile.not_pkcs12": not_key.get(lang),
-        "keyfile.unsupported_algorithm": unsupported.get(lang),
-        "keyfile.no_key": damaged.get(lang),
-        "keyfile.no_certificate": damaged.get(lang),
-        "keyfile.key_mismatch": damaged.get(lang),
-        "keyfile.damaged": damaged.get(lang),
-        "crypto.unavailable": unavailable.get(lang),
-        "sign.bad_input": failed.get(lang),
-        "sign.failed": failed.get(lang),
-    });
-    m.to_string()
-}
-
-/// A field of the signing form whose error portal.js shows (hidden until then).
-fn sign_field(lang: Lang, id: &str, label: &Text, hint: Option<&Text>, input: Markup) -> Markup {
-    html! {
-        div.field {
-            label for=(id) { (label.get(lang)) }
-            @if let Some(h) = hint { p.hint id={ (id) "-hint" } { (h.get(lang)) } }
-            p.field-error id={ (id) "-error" } hidden {
-                span.visually-hidden { (qyzmet_web::words::error_prefix().get(lang)) " " }
-                span.message {}
-            }
-            (input)
-        }
-    }
-}
-
 fn review_page(
     p: &Pages,
     v: &Visitor,
@@ -488,18 +423,16 @@ fn review_page(
     let (values, _) = as_filed(d);
     let form_def = definition(r);
     let edit = format!("/portal/services/{}/apply?draft={id}", r.code);
-    let keyfile = html! {
-        input type="file" id="f-keyfile" accept=".p12,.pfx" aria-describedby="f-keyfile-hint f-keyfile-error";
-    };
-    let password = html! {
-        input type="password" id="f-password" autocomplete="off" aria-describedby="f-password-error";
+    let action = format!("/portal/drafts/{id}");
+    let signing = SigningForm {
+        action: &action,
+        csrf: &v.csrf,
+        signer: &recipient,
+        content: Content::Application(&app),
+        button: texts::sign_button(),
     };
     let body = html! {
         (summary(l, problems))
-        div.error-summary #sign-errors role="alert" aria-labelledby="sign-errors-title" tabindex="-1" hidden {
-            h2 #sign-errors-title { (qyzmet_web::words::there_is_a_problem().get(l)) }
-            ul {}
-        }
         span.caption { (r.name.get(l)) }
         h1 { (texts::review_title().get(l)) }
         dl.facts {
@@ -520,14 +453,7 @@ fn review_page(
         p { a href=(edit) { (texts::change().get(l)) } }
         h2 { (texts::sign_title().get(l)) }
         p { (texts::sign_lead().get(l)) }
-        noscript { p.notice { (texts::needs_script().get(l)) } }
-        form #sign method="post" action={ "/portal/drafts/" (id) } data-sign data-draft=(app.to_string()) data-messages=(sign_messages(l)) {
-            input type="hidden" name="csrf" value=(v.csrf);
-            input type="hidden" name="cms" value="";
-            (sign_field(l, "f-keyfile", &texts::key_file(), Some(&texts::key_file_hint()), keyfile))
-            (sign_field(l, "f-password", &texts::key_password(), None, password))
-            div.actions { button type="submit" { (texts::sign_button().get(l)) } }
-        }
+        (signing::form(l, &signing))
     };
     let status = if problems.is_empty() {
         StatusCode::OK
@@ -591,7 +517,7 @@ pub(crate) async fn submit(
     };
     if signed.cms.is_empty() {
         let mut problems = Problems::default();
-        problems.add("", texts::needs_script());
+        problems.add("", signing::needs_script());
         return review_page(&p, &v, s, &id, r, &d, &problems);
     }
     let attachments = sent_files(r, &d)

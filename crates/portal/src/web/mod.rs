@@ -54,7 +54,7 @@ impl FromRef<Pages> for Store {
     }
 }
 
-/// The portal's pages, their assets, the language cookie and the CSRF guard.
+/// The portal's pages, the language cookie and the CSRF guard (the node serves the assets).
 pub fn router(portal: Portal, cabinet: Cabinet) -> Router {
     let site = Arc::new(Site {
         name: texts::site_name(),
@@ -106,7 +106,6 @@ pub fn router(portal: Portal, cabinet: Cabinet) -> Router {
             qyzmet_web::csrf::guard,
         ))
         .layer(axum::middleware::from_fn(qyzmet_web::lang::remember))
-        .merge(qyzmet_web::assets::router())
 }
 
 impl Pages {

@@ -54,15 +54,7 @@ texts! {
     not_filled => "толтырылмаған", "не заполнено", "not filled";
     sign_title => "Қол қою және жіберу", "Подписание и отправка", "Sign and send";
     sign_lead => "Өтінішке өз ЭЦҚ кілтіңізбен қол қойыңыз. Кілт файлы мен құпиясөз браузерден шықпайды: серверге тек қолтаңба жіберіледі.", "Подпишите заявление своим ключом ЭЦП. Файл ключа и пароль не покидают браузер: на сервер отправляется только подпись.", "Sign the application with your own e-signature key. The key file and its password never leave the browser: only the signature is sent.";
-    key_file => "ЭЦҚ кілтінің файлы (PKCS#12, .p12)", "Файл ключа ЭЦП (PKCS#12, .p12)", "E-signature key file (PKCS#12, .p12)";
-    key_file_hint => "ҰКО берген қол қою кілті", "Ключ для подписи, выданный НУЦ", "The signing key the National Certification Authority issued you";
-    key_password => "Кілттің құпиясөзі", "Пароль ключа", "Key password";
     sign_button => "Қол қою және жіберу", "Подписать и отправить", "Sign and send";
-    signing => "Қол қойылуда…", "Подписание…", "Signing…";
-    needs_script => "Браузерде қол қою үшін JavaScript қосулы болуы керек.", "Для подписания в браузере должен быть включён JavaScript.", "Signing in the browser needs JavaScript to be on.";
-    key_file_required => "ЭЦҚ кілтінің файлын таңдаңыз", "Выберите файл ключа ЭЦП", "Choose your e-signature key file";
-    key_password_required => "Кілттің құпиясөзін енгізіңіз", "Введите пароль ключа", "Enter the key's password";
-    signer_not_recipient => "Бұл кілт сіздің ЖСН-ға берілмеген: өз кілтіңізді таңдаңыз", "Этот ключ выдан не на ваш ИИН: выберите свой ключ", "This key was not issued to your IIN: choose your own key";
     draft_gone => "Өтініш жобасы табылмады (мерзімі өткен болуы мүмкін); өтінішті қайта толтырыңыз.", "Черновик заявления не найден (возможно, истёк его срок); заполните заявление заново.", "The draft application was not found (it may have expired); fill in the application again.";
 
     request_title => "Өтінім", "Заявка", "Request";
