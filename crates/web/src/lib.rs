@@ -14,6 +14,11 @@
 //!   path as `POST /api/session`), and [`session::Visitor`], who is looking at a page.
 //! - [`csrf`]: a per-session token in a hidden field, checked on every POST by a layer.
 //! - [`form`]: the error summary and per-field error pattern, and the inputs.
+//! - [`drafts`]: applications being filled between the form and the signature (values and
+//!   files), in memory, for their owner only.
+//! - [`filing`]: filing from pages — the regulation's form and documents as controls, the
+//!   posted form read into a draft, the server's check, the review list, the application
+//!   the browser signs and the `SignedFiling` sent on (the JSON API's body).
 //! - [`signing`]: the signing form of every workplace (the person's own key file, opened
 //!   and used only in the browser), for an application or a document's bytes.
 //! - [`regulation`]: a regulation's form as HTML inputs, with the same rules in the
@@ -32,6 +37,8 @@
 pub mod assets;
 pub mod cookies;
 pub mod csrf;
+pub mod drafts;
+pub mod filing;
 pub mod form;
 pub mod lang;
 pub mod page;

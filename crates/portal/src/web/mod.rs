@@ -22,7 +22,6 @@
 mod apply;
 mod auth;
 mod catalogue;
-mod drafts;
 mod requests;
 mod texts;
 
@@ -44,7 +43,7 @@ use std::sync::Arc;
 pub(crate) struct Pages {
     portal: Portal,
     cabinet: Cabinet,
-    drafts: drafts::Drafts,
+    drafts: qyzmet_web::drafts::Drafts,
     site: Arc<Site>,
 }
 
@@ -63,7 +62,7 @@ pub fn router(portal: Portal, cabinet: Cabinet) -> Router {
     let pages = Pages {
         portal,
         cabinet,
-        drafts: drafts::Drafts::default(),
+        drafts: qyzmet_web::drafts::Drafts::default(),
         site: site.clone(),
     };
     Router::new()
