@@ -24,6 +24,8 @@
 //! - [`regulation`]: a regulation's form as HTML inputs, with the same rules in the
 //!   browser (`required`, `pattern`, `maxlength`, `type`) as `core::regulation::form`
 //!   checks on the server; and how its facts (deadlines, fees, channels) read in words.
+//! - [`timeline`]: a request as the pages show it — status badge, times on Kazakhstan's
+//!   clock, the action it waits for by its regulation's name, the history as a timeline.
 //! - [`assets`]: the files pages load (`/assets/site.css`, `/assets/sign.js`,
 //!   `/assets/portal.js`), compiled in, with their content types.
 //! - [`words`]: the texts the kit itself shows, in kk/ru/en.
@@ -45,6 +47,7 @@ pub mod page;
 pub mod regulation;
 pub mod session;
 pub mod signing;
+pub mod timeline;
 pub mod words;
 
 pub use maud::{html, Markup, PreEscaped};
