@@ -195,7 +195,6 @@ pub(crate) async fn fill(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn review_page(
     p: &Pages,
     v: &Visitor,
@@ -250,6 +249,7 @@ fn review_page(
 }
 
 /// The operator's draft `id` and its regulation, or the page saying why not.
+#[allow(clippy::result_large_err)]
 fn drafted<'a>(
     p: &'a Pages,
     v: &'a Visitor,
