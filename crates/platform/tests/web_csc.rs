@@ -309,6 +309,35 @@ fn an_operator_files_for_a_citizen_and_hands_the_result_over() {
         .await
         .expect("the notice links the request");
 
+        // A regulation that lets a representative act under a power of attorney: its fields
+        // are asked once the operator says one came, and the notarised one's details then.
+        b.goto(&format!(
+            "{base}/csc/citizens/581205400815/services/archival-certificate/apply"
+        ))
+        .await
+        .unwrap();
+        heading(&b, "Заявление гражданина").await;
+        let shown = |css: &'static str| {
+            let b = b.clone();
+            async move {
+                b.find(Locator::Css(css))
+                    .await
+                    .unwrap()
+                    .is_displayed()
+                    .await
+                    .unwrap()
+            }
+        };
+        assert!(
+            !shown("#f-representative-iin").await,
+            "no representative yet"
+        );
+        click(&b, "input[name='by_representative'][value='yes']").await;
+        assert!(shown("#f-representative-iin").await);
+        assert!(!shown("#f-poa-number").await, "only for a notarised one");
+        click(&b, "input[name='poa_certification'][value='notarised']").await;
+        assert!(shown("#f-poa-number").await && shown("#f-poa-date").await);
+
         // Each language.
         b.goto(&format!("{base}/csc/requests/{id}?lang=kk"))
             .await
