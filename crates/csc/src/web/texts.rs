@@ -42,7 +42,7 @@ texts! {
     provider => "Қызметті беруші", "Услугодатель", "Provider";
 
     form_title => "Азаматтың өтініші", "Заявление гражданина", "The citizen's application";
-    form_lead => "Өтінішті азаматтың атынан толтырыңыз. Өкіл сенімхат бойынша келсе, оның деректерін енгізіңіз.", "Заполните заявление от имени гражданина. Если пришёл представитель по доверенности, введите его данные.", "Fill in the application on the citizen's behalf. If a representative has come under a power of attorney, enter their data.";
+    form_lead => "Өтінішті азамат атынан, оның құжаттары бойынша толтырыңыз. Регламент өкілге рұқсат етсе, нысан оның деректерін сұрайды.", "Заполните заявление от имени гражданина по его документам. Если регламент допускает представителя, форма спросит его данные.", "Fill in the application on the citizen's behalf, from their documents. Where the regulation allows a representative, the form asks for their data.";
     attachments => "Сканерленген құжаттар", "Сканированные документы", "Scanned documents";
     continue_button => "Жалғастыру", "Продолжить", "Continue";
     review_title => "Өтінішті тексеріңіз", "Проверьте заявление", "Check the application";
