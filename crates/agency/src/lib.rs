@@ -19,6 +19,7 @@ mod files;
 mod filing;
 pub mod outbox;
 mod outside;
+pub mod oversight;
 mod questionnaire;
 mod reading;
 pub mod result;
