@@ -23,6 +23,7 @@ mod questionnaire;
 mod reading;
 pub mod result;
 mod sweep;
+pub mod web;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};

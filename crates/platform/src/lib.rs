@@ -119,7 +119,9 @@ fn routes(
 ) -> Router {
     match role {
         Role::Agency => agency
-            .map(|a| qyzmet_agency::api::router(a.clone()))
+            .map(|a| {
+                qyzmet_agency::api::router(a.clone()).merge(qyzmet_agency::web::router(a.clone()))
+            })
             .unwrap_or_default(),
         Role::Portal => qyzmet_portal::router(qyzmet_portal::Portal::new(catalog.clone()))
             .merge(qyzmet_portal::cabinet::router(
