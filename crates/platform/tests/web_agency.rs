@@ -328,3 +328,81 @@ fn an_employee_takes_decides_and_signs_in_the_browser() {
     );
     eprintln!("web_agency: {:.1} s", started.elapsed().as_secs_f64());
 }
+
+/// Screenshots of the workplace's main pages in Kazakh, Russian and English, for review, in
+/// `target/screenshots/` (a phone's screen): `bash scripts/screenshots.sh`. Ignored in the
+/// test run: it judges nothing, people do.
+#[test]
+#[ignore = "makes screenshots for review: bash scripts/screenshots.sh"]
+fn screenshots() {
+    let server = common::start(None);
+    let service = "disabled-children-home-schooling";
+    let citizen = "900312400000";
+    let employee = account(&server, "employee", "aiyrtau-employment");
+    let api = Client::login(&server, &employee.account.login);
+    let file = || {
+        let (_, answer) = common::file_request(&server, service, "portal", citizen);
+        answer.ok()["request_id"].as_str().unwrap().to_string()
+    };
+    // One request in work; another decided, waiting for its result's signature.
+    let in_work = file();
+    api.post(&format!("/api/agency/requests/{in_work}/take"), json!({}))
+        .ok();
+    let to_sign = file();
+    api.post(&format!("/api/agency/requests/{to_sign}/take"), json!({}))
+        .ok();
+    api.post(
+        &format!("/api/agency/requests/{to_sign}/decide"),
+        json!({"outcome": "positive"}),
+    )
+    .ok();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    let d = driver();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let made = rt.block_on(async {
+        let b = browser(d.1).await;
+        let base = &server.base;
+        let mut made = Vec::new();
+        let mut shoot = |name: String, png: Vec<u8>| {
+            let file = out.join(format!("{name}.png"));
+            std::fs::write(&file, png).unwrap();
+            made.push(file);
+        };
+        for lang in ["kk", "ru", "en"] {
+            b.goto(&format!("{base}/agency/login?lang={lang}"))
+                .await
+                .unwrap();
+            text(&b, "h1").await;
+            shoot(
+                format!("{lang}-agency-login"),
+                b.screenshot().await.unwrap(),
+            );
+        }
+        log_in(&b, base, &employee.account.login, &server.report.password).await;
+        let pages = [
+            ("queue", "/agency".to_string()),
+            ("request", format!("/agency/requests/{in_work}")),
+            ("sign", format!("/agency/requests/{to_sign}/sign")),
+        ];
+        for lang in ["kk", "ru", "en"] {
+            for (name, path) in &pages {
+                b.goto(&format!("{base}{path}?lang={lang}")).await.unwrap();
+                text(&b, "h1").await;
+                shoot(
+                    format!("{lang}-agency-{name}"),
+                    b.screenshot().await.unwrap(),
+                );
+            }
+        }
+        b.close().await.unwrap();
+        made
+    });
+    for file in &made {
+        println!("{}", file.display());
+    }
+    assert_eq!(made.len(), 3 + 3 * 3);
+}
