@@ -1,5 +1,10 @@
 //! The employee's workplace over HTTP, and the SLA view for monitors.
 //!
+//! Each handler reads its input and calls a function the workplace's pages ([`crate::web`])
+//! call too (`queue_of`, `open`, `attachment_of`, `take_into_work`, `decide_on`,
+//! `extend_deadline`, `perform_other`, `result_to_sign`, `sign_result_with`), so that a page
+//! and the JSON API check and do exactly the same.
+//!
 //! | route | who | what |
 //! |---|---|---|
 //! | `GET  /api/agency/queue` | provider staff | the organisation's requests, earliest deadline (overdue) first |
