@@ -933,7 +933,7 @@ async fn sign_form(p: &Pages, v: &Visitor, id: &str, problems: &Problems) -> Res
     let title = texts::sign_title();
     let body = html! {
         (summary(l, problems))
-        span.caption { (reg.name.get(l)) " — " (o.req.summary.number) }
+        span.caption { (texts::request_title().get(l)) " " (o.req.summary.number) }
         h1 { (title.get(l)) }
         p { (texts::sign_lead().get(l)) }
         dl.facts #result-document {
@@ -992,5 +992,59 @@ pub(crate) async fn sign(
             sign_form(&p, &v, &id, &problems).await
         }
         Err(e) => p.refused(&v, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qyzmet_core::regulation::Catalog;
+
+    fn regulation(code: &str) -> Regulation {
+        let path = format!(
+            "{}/../../regulations/{code}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (catalog, problems) = Catalog::from_sources(&[(path, text)]);
+        assert!(problems.is_empty(), "{problems:?}");
+        catalog.latest(code).unwrap().clone()
+    }
+
+    #[test]
+    fn a_decision_that_checks_a_condition_offers_that_conditions_refusal() {
+        let reg = regulation("phc-attachment");
+        let grounds = refusal_grounds(&reg, ChannelKind::Portal, Some(Check::Grounds));
+        assert_eq!(grounds.len(), 1, "{grounds:?}");
+        assert_eq!(grounds[0].0, "portal-3");
+        assert!(grounds[0].1.ru.contains("нарушениями"), "{grounds:?}");
+    }
+
+    #[test]
+    fn a_regulation_that_names_no_grounds_offers_the_engines_own() {
+        let reg = regulation("disabled-children-home-schooling");
+        let grounds = refusal_grounds(&reg, ChannelKind::Portal, None);
+        assert_eq!(grounds.len(), 1, "{grounds:?}");
+        assert_eq!(grounds[0].1.ru, texts::grounds_not_met().ru);
+    }
+
+    #[test]
+    fn a_decision_offers_its_channels_documents_and_grounds_refusals() {
+        // The archival certificate's agency channel checks the documents at its decision;
+        // the state database's refusal is the IS's to make, never offered.
+        let reg = regulation("archival-certificate");
+        let grounds = refusal_grounds(&reg, ChannelKind::Agency, None);
+        assert_eq!(grounds.len(), 1, "{grounds:?}");
+        assert_eq!(grounds[0].0, "agency-2");
+    }
+
+    #[test]
+    fn time_left_and_overdue_read_in_each_language() {
+        assert_eq!(
+            texts::left(2 * 86_400 + 3 * 3600 + 60).ru,
+            "осталось 2 дн. 3 ч 1 мин"
+        );
+        assert_eq!(texts::overdue_by(5 * 60).en, "overdue by 5 min");
+        assert_eq!(texts::left(3600).kk, "1 сағ. 0 мин қалды");
     }
 }
