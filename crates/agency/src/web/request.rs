@@ -897,7 +897,7 @@ pub(crate) struct Signed {
 
 /// The result document and its signing form, for the staff member who may sign it now.
 async fn sign_form(p: &Pages, v: &Visitor, id: &str, problems: &Problems) -> Response {
-    let (o, reg) = match opened(p, v, id).await {
+    let (o, _) = match opened(p, v, id).await {
         Ok(x) => x,
         Err(r) => return r,
     };
