@@ -9,7 +9,8 @@
 //! The API then shows the citizen's request completed, its result signed by the employee's
 //! IIN, and the citizen's notice. A second request is refused by another provider's
 //! employee on the regulation's grounds. From the wrong side: another provider's employee and
-//! a citizen see neither the request page nor its attachment.
+//! a citizen see neither the request page nor its attachment. The provider's other steps
+//! (a paper step, the hand-over) are done from the page too.
 //!
 //! Chromium and chromedriver are Debian's (`bash scripts/setup.sh` installs them); without
 //! them this test fails, it is never skipped (`browser`).
@@ -327,6 +328,65 @@ fn an_employee_takes_decides_and_signs_in_the_browser() {
         "{theirs}"
     );
     eprintln!("web_agency: {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// The provider's own steps after a decision, done from the page: on the archival
+/// certificate's agency channel, the decision checks the documents (a condition: its
+/// outcome is said as that fact), then a paper step (a media break) and the hand-over.
+#[test]
+fn other_person_steps_are_done_from_the_page() {
+    let server = common::start(None);
+    let service = "archival-certificate";
+    let (_, answer) = common::file_request(&server, service, "agency", "581205400815");
+    let filed = answer.ok();
+    let id = filed["request_id"].as_str().unwrap().to_string();
+    let number = filed["number"].as_str().unwrap().to_string();
+    let employee = account(&server, "employee", "mci-information-archives-committee");
+    let d = driver();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let b = browser(d.1).await;
+        let base = &server.base;
+        log_in(&b, base, &employee.account.login, &server.report.password).await;
+        b.goto(&format!("{base}/agency/requests/{id}"))
+            .await
+            .unwrap();
+        heading(&b, &format!("Заявка {number}")).await;
+        // Filed at the provider: it waits for the decision, not to be taken into work.
+        assert!(b.find(Locator::Css("#take")).await.is_err());
+        assert!(
+            b.find(Locator::Css("#extend")).await.is_err(),
+            "the regulation allows no extension"
+        );
+        click(&b, "#f-outcome").await;
+        click(&b, "#decide button[type=submit]").await;
+        says(&b, "#done", "Решение записано").await;
+        // The paper step, then the hand-over: each by its own button.
+        says(&b, "#perform button", "9.").await;
+        click(&b, "#perform button").await;
+        says(&b, "#done", "Шаг выполнен").await;
+        says(&b, "#perform button", "10.").await;
+        click(&b, "#perform button").await;
+        says(&b, "#done", "Шаг выполнен").await;
+        assert_eq!(text(&b, "#no-actions").await, "Заявка не ожидает действий.");
+        b.close().await.unwrap();
+    });
+    let view = Client::login(&server, &employee.account.login)
+        .get(&format!("/api/agency/requests/{id}"))
+        .ok();
+    assert_eq!(view["finished"], true, "{view}");
+    assert_eq!(view["status"], "completed", "{view}");
+    let ended: Vec<u64> = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["event"] == "action_ended")
+        .filter_map(|h| h["action"].as_u64())
+        .collect();
+    assert!(ended.ends_with(&[9, 10]), "{ended:?}");
 }
 
 /// Screenshots of the workplace's main pages in Kazakh, Russian and English, for review, in
