@@ -194,6 +194,16 @@ fn an_employee_takes_decides_and_signs_in_the_browser() {
         let numbers: Vec<&str> = listed.as_array().unwrap().iter().map(|r| r["number"].as_str().unwrap()).collect();
         let shown = b.find_all(Locator::Css("#queue tbody tr td:first-child")).await.unwrap();
         assert_eq!(shown.len(), numbers.len());
+        // Each language, the choice remembered.
+        b.goto(&format!("{base}/agency?lang=kk")).await.unwrap();
+        heading(&b, "Өтінімдер кезегі").await;
+        b.goto(&format!("{base}/agency?lang=en")).await.unwrap();
+        heading(&b, "Queue of requests").await;
+        assert!(text(&b, "#queue").await.contains("Received"));
+        b.goto(&format!("{base}/agency/requests/{id}")).await.unwrap();
+        heading(&b, &format!("Request {number}")).await;
+        b.goto(&format!("{base}/agency?lang=ru")).await.unwrap();
+        heading(&b, "Очередь заявок").await;
         click(&b, &format!("a[href='/agency/requests/{id}']")).await;
 
         // The request: recipient, the form under the regulation's labels, the attachments.
