@@ -4,7 +4,8 @@
 //! A citizen's request is filed through the API; the provider's employee logs in at
 //! /agency, finds it in the queue, opens it (the form under the regulation's labels, the
 //! attachments), takes it into work, tries to extend the deadline without a reason (the
-//! message at the field and in the summary), decides positively, and signs the result in
+//! message at the field and in the summary), extends it with one (the citizen is told),
+//! decides positively, and signs the result in
 //! the browser with their own key file — a citizen's key file refused by the page first.
 //! The API then shows the citizen's request completed, its result signed by the employee's
 //! IIN, and the citizen's notice. A second request is refused by another provider's
@@ -80,6 +81,13 @@ async fn says(b: &Browser, css: &str, want: &str) {
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+/// The citizen got the notice of `status` for request `id` (through the gateway's outbox).
+fn me_told(server: &common::Server, citizen: &str, id: &str, status: &str) {
+    Client::login(server, citizen).notices_until("/api/portal/notifications", |n| {
+        n["request"] == json!(id) && n["status"] == status
+    });
 }
 
 /// A demo staff member and their IIN.
@@ -236,12 +244,19 @@ fn an_employee_takes_decides_and_signs_in_the_browser() {
         let reason = b.find(Locator::Css("#f-reason")).await.unwrap();
         assert_eq!(reason.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
         assert_eq!(text(&b, "#request-status").await, "В работе", "nothing extended");
+        // With a reason, the next day suggested: extended, and said in the timeline.
+        fill(&b, "#f-reason", "запрошено заключение ПМПК").await;
+        click(&b, "#extend button").await;
+        says(&b, "#done", "Срок продлён").await;
+        assert_eq!(text(&b, "#request-status").await, "Срок продлён");
+        assert!(text(&b, "#timeline").await.contains("запрошено заключение ПМПК"));
 
         // A positive decision; then the request waits for the result's signature.
         click(&b, "#f-outcome").await;
         click(&b, "#decide button[type=submit]").await;
         says(&b, "#done", "Решение записано").await;
         assert!(text(&b, "#timeline").await.contains("Положительный результат"));
+        me_told(&server, citizen, &id, "deadline_extended");
         assert!(text(&b, "#timeline").await.contains("в срок"), "deadlines kept are said");
         click(&b, "#to-sign").await;
         heading(&b, "Подписание результата").await;
