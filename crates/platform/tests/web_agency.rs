@@ -414,6 +414,62 @@ fn other_person_steps_are_done_from_the_page() {
     assert!(ended.ends_with(&[9, 10]), "{ended:?}");
 }
 
+/// A result the regulation has the authorised signer sign: the employee is told whose step
+/// it is and is refused its signing page; the signer signs it with their own key.
+#[test]
+fn the_signers_step_is_the_signers() {
+    let server = common::start(None);
+    let service = "targeted-social-assistance";
+    let (_, answer) = common::file_request(&server, service, "portal", "900312400000");
+    let filed = answer.ok();
+    let id = filed["request_id"].as_str().unwrap().to_string();
+    let employee = account(&server, "employee", "aiyrtau-employment");
+    let signer = account(&server, "signer", "aiyrtau-employment");
+    let api = Client::login(&server, &employee.account.login);
+    api.post(&format!("/api/agency/requests/{id}/take"), json!({}))
+        .ok();
+    api.post(
+        &format!("/api/agency/requests/{id}/decide"),
+        json!({"outcome": "positive"}),
+    )
+    .ok();
+    let d = driver();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let b = browser(d.1).await;
+        let base = &server.base;
+        log_in(&b, base, &employee.account.login, &server.report.password).await;
+        b.goto(&format!("{base}/agency/requests/{id}"))
+            .await
+            .unwrap();
+        says(&b, "#no-actions", "уполномоченное лицо с правом подписи").await;
+        assert!(b.find(Locator::Css("#to-sign")).await.is_err());
+        b.goto(&format!("{base}/agency/requests/{id}/sign"))
+            .await
+            .unwrap();
+        heading(&b, "Доступ запрещён").await;
+        log_out(&b).await;
+        log_in(&b, base, &signer.account.login, &server.report.password).await;
+        b.goto(&format!("{base}/agency/requests/{id}"))
+            .await
+            .unwrap();
+        click(&b, "#to-sign").await;
+        heading(&b, "Подписание результата").await;
+        pick_key(&b, signer.account.key_file.as_ref().unwrap()).await;
+        fill(&b, "#f-password", &server.report.password).await;
+        click(&b, "#sign button[type=submit]").await;
+        says(&b, "#done", "Результат подписан").await;
+        b.close().await.unwrap();
+    });
+    let result = Client::login(&server, "900312400000")
+        .get(&format!("/api/portal/requests/{id}/result"))
+        .ok();
+    assert_eq!(result["signer"], json!(signer.iin), "{result}");
+}
+
 /// Screenshots of the workplace's main pages in Kazakh, Russian and English, for review, in
 /// `target/screenshots/` (a phone's screen): `bash scripts/screenshots.sh`. Ignored in the
 /// test run: it judges nothing, people do.
