@@ -109,7 +109,8 @@ fn join(role: Role, parts: &Parts, road: &mut Road) -> Result<Option<AgencyIs>, 
     Ok(None)
 }
 
-/// The HTTP API of `role`'s participants.
+/// The HTTP API of `role`'s participants, and their pages: the provider's workplace
+/// (`/agency`), the portal (`/portal`).
 fn routes(
     role: Role,
     store: &Store,
@@ -121,6 +122,7 @@ fn routes(
         Role::Agency => agency
             .map(|a| {
                 qyzmet_agency::api::router(a.clone())
+                    .merge(qyzmet_agency::web::router(a.clone()))
                     .merge(qyzmet_agency::oversight::router(a.clone()))
             })
             .unwrap_or_default(),
