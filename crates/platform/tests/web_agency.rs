@@ -46,14 +46,7 @@ async fn fetch(b: &Browser, path: &str) -> (u64, String) {
 }
 
 async fn log_in(b: &Browser, base: &str, login: &str, password: &str) {
-    b.goto(&format!("{base}/agency/login?lang=ru"))
-        .await
-        .unwrap();
-    heading(b, "Вход сотрудника").await;
-    fill(b, "#f-login", login).await;
-    fill(b, "#f-password", password).await;
-    click(b, "form[action='/agency/login'] button").await;
-    text(b, ".user").await;
+    browser::staff_log_in(b, base, login, password).await;
 }
 
 async fn log_out(b: &Browser) {

@@ -232,8 +232,6 @@ fn screenshots() {
             .ok();
     }
     file_request(&server, SERVICE, "portal", AIGERIM).1.ok();
-    let monitor = Client::as_role(&server, "monitor", None);
-    let token = monitor.token.clone().unwrap();
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
     std::fs::create_dir_all(&out).unwrap();
     let d = browser::driver();
@@ -244,14 +242,7 @@ fn screenshots() {
     let made = rt.block_on(async {
         let b = browser::browser(d.1).await;
         let base = &server.base;
-        b.goto(&format!("{base}/assets/site.css")).await.unwrap();
-        // The monitor's session, as the staff's log-in page would leave it.
-        b.execute(
-            "document.cookie = 'qyzmet_session=' + arguments[0] + '; path=/'",
-            vec![json!(token)],
-        )
-        .await
-        .unwrap();
+        browser::staff_log_in(&b, base, "monitor", &server.report.password).await;
         let mut made = Vec::new();
         for lang in ["kk", "ru", "en"] {
             for (name, path) in [
