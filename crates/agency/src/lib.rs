@@ -20,7 +20,6 @@ mod files;
 mod filing;
 pub mod outbox;
 mod outside;
-pub mod oversight;
 mod questionnaire;
 mod reading;
 pub mod result;

@@ -1,7 +1,8 @@
 //! The oversight pages (`/oversight`): the SLA dashboard, the questionnaire results and the
 //! regulations, for monitors, a provider's head and administrators — their figures the same
 //! as the JSON API's, and every guard tried from the wrong side: an employee, a citizen, a
-//! head asking for another provider, an administrator at the SLA, nobody logged in.
+//! head asking for another provider, an administrator at the SLA, nobody logged in. And the
+//! start page `/`, which leads to every place for people.
 
 mod browser;
 mod common;
@@ -212,6 +213,41 @@ fn others_are_refused_and_nobody_is_sent_to_log_in() {
         r.headers()["location"].to_str().unwrap(),
         "/agency/login?next=%2Foversight%2Fquestionnaires"
     );
+}
+
+#[test]
+fn the_start_page_leads_to_every_place_for_people() {
+    let server = shared();
+    for (lang, title, portal) in [
+        (
+            "kk",
+            "Электрондық мемлекеттік қызметтер",
+            "«Электрондық үкімет» порталы",
+        ),
+        (
+            "ru",
+            "Электронные государственные услуги",
+            "Портал «электронного правительства»",
+        ),
+        (
+            "en",
+            "Electronic government services",
+            "E-government portal",
+        ),
+    ] {
+        let page = html(Client::anonymous(server).lang(lang).get("/"));
+        assert!(page.contains(&format!("<h1>{title}</h1>")), "{page}");
+        assert!(
+            page.contains(&format!("<a href=\"/portal\">{portal}</a>")),
+            "{page}"
+        );
+        for path in ["/csc", "/agency", "/oversight"] {
+            assert!(
+                page.contains(&format!("<a href=\"{path}\">")),
+                "{path} in {page}"
+            );
+        }
+    }
 }
 
 /// Screenshots of the oversight pages in Kazakh, Russian and English, for review

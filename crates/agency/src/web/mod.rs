@@ -16,8 +16,11 @@
 //! | `GET, POST /agency/requests/{id}/sign` | the result document, signed in the browser |
 //! | `GET /agency/requests/{id}/attachments/{aid}` | an attached scan |
 //! | `GET, POST /agency/login`, `POST /agency/logout` | |
+//!
+//! The oversight pages for monitors, heads and administrators are [`oversight`]'s.
 
 mod auth;
+pub mod oversight;
 mod queue;
 mod request;
 mod texts;
