@@ -90,6 +90,22 @@ impl Layout<'_> {
         }
     }
 
+    /// A refusal or failure as a page: its status, a title for it and the message in the
+    /// visitor's language. Without a session (401), the log-in page at `login` instead,
+    /// coming back here afterwards.
+    pub fn refusal(&self, e: &qyzmet_api::ApiError, login: &str) -> Response {
+        if e.status == StatusCode::UNAUTHORIZED {
+            return to_login(self.path, login);
+        }
+        let title = match e.status {
+            StatusCode::FORBIDDEN => words::refused(),
+            StatusCode::NOT_FOUND => words::not_found(),
+            s if s.is_server_error() => words::failed(),
+            _ => words::not_done(),
+        };
+        self.error(e.status, title.get(self.lang), e.message.get(self.lang))
+    }
+
     /// A page that says what went wrong, and the way home.
     pub fn error(&self, status: StatusCode, title: &str, message: &str) -> Response {
         let body = html! {
@@ -131,6 +147,12 @@ pub fn respond(status: StatusCode, page: Markup) -> Response {
     let mut r = (status, page.into_string()).into_response();
     protect(&mut r);
     r
+}
+
+/// The log-in page at `login`, coming back to `path` (a page's path and query) afterwards.
+pub fn to_login(path: &str, login: &str) -> Response {
+    let next: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+    see_other(&format!("{login}?next={next}"))
 }
 
 /// See Other: where a form's POST leads (so that reloading does not post it again).

@@ -84,3 +84,15 @@ pub fn not_stated() -> Text {
         "not stated in the regulation",
     )
 }
+
+pub fn refused() -> Text {
+    Text::new("Қолжетімділік жоқ", "Доступ запрещён", "Access refused")
+}
+
+pub fn failed() -> Text {
+    Text::new("Жүйеде қате", "Ошибка системы", "The system failed")
+}
+
+pub fn not_done() -> Text {
+    Text::new("Орындалмады", "Не выполнено", "Not done")
+}

@@ -12,9 +12,6 @@ texts! {
     site_name => "Көрсетілетін қызметті берушінің жұмыс орны", "Рабочее место услугодателя", "Provider's workplace";
     queue => "Өтінімдер кезегі", "Очередь заявок", "Queue of requests";
     log_in => "Кіру", "Войти", "Log in";
-    refused => "Қолжетімділік жоқ", "Доступ запрещён", "Access refused";
-    failed => "Жүйеде қате", "Ошибка системы", "The system failed";
-    not_done => "Орындалмады", "Не выполнено", "Not done";
 
     login_title => "Қызметкердің жүйеге кіруі", "Вход сотрудника", "Staff log-in";
     login_lead => "Қызметкердің логині мен құпиясөзін енгізіңіз.", "Введите логин и пароль сотрудника.", "Enter your staff login and password.";

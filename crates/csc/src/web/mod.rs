@@ -26,7 +26,7 @@ use axum::Router;
 use qyzmet_api::{ApiError, Session};
 use qyzmet_core::regulation::Catalog;
 use qyzmet_store::Store;
-use qyzmet_web::page::{see_other, Layout, Site};
+use qyzmet_web::page::{Layout, Site};
 use qyzmet_web::session::Visitor;
 use std::sync::Arc;
 
@@ -108,20 +108,10 @@ impl Pages {
         }
     }
 
-    /// A refusal or failure as a page: its status, a title for it and the message in the
-    /// visitor's language. Without a session, the log-in page instead.
+    /// A refusal or failure as a page in the visitor's language; without a session, the
+    /// log-in page.
     fn refused(&self, v: &Visitor, e: &ApiError) -> Response {
-        if e.status == StatusCode::UNAUTHORIZED {
-            return to_login(v);
-        }
-        let title = match e.status {
-            StatusCode::FORBIDDEN => texts::refused(),
-            StatusCode::NOT_FOUND => qyzmet_web::words::not_found(),
-            s if s.is_server_error() => texts::failed(),
-            _ => texts::not_done(),
-        };
-        self.layout(v, &[])
-            .error(e.status, title.get(v.lang), e.message.get(v.lang))
+        self.layout(v, &[]).refusal(e, "/csc/login")
     }
 
     /// The page of something not found.
@@ -145,6 +135,5 @@ impl Pages {
 
 /// The log-in page, coming back here afterwards.
 fn to_login(v: &Visitor) -> Response {
-    let next: String = form_urlencoded::byte_serialize(v.path.as_bytes()).collect();
-    see_other(&format!("/csc/login?next={next}"))
+    qyzmet_web::page::to_login(&v.path, "/csc/login")
 }

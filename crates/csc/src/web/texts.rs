@@ -14,9 +14,6 @@ texts! {
     requests => "Орталықтың өтінімдері", "Заявки центра", "The centre's requests";
     notifications => "Хабарламалар", "Уведомления", "Notifications";
     log_in => "Кіру", "Войти", "Log in";
-    refused => "Қолжетімділік жоқ", "Доступ запрещён", "Access refused";
-    failed => "Жүйеде қате", "Ошибка системы", "The system failed";
-    not_done => "Орындалмады", "Не выполнено", "Not done";
 
     login => "Логин", "Логин", "Login";
     login_hint => "Қызметкердің логині (мысалы, csc-aiyrtau.operator) немесе ЖСН", "Логин сотрудника (например, csc-aiyrtau.operator) или ИИН", "Your staff login (e.g. csc-aiyrtau.operator) or IIN";

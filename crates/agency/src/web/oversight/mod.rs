@@ -27,7 +27,7 @@ use qyzmet_api::{denied, unauthenticated, ApiError};
 use qyzmet_core::regulation::Regulation;
 use qyzmet_core::{Lang, Text};
 use qyzmet_engine::status_name;
-use qyzmet_web::page::{respond, see_other, Layout, Site};
+use qyzmet_web::page::{respond, Layout, Site};
 use qyzmet_web::regulation::{channel_name, deadline_text, fee_text, given_text};
 use qyzmet_web::session::Visitor;
 use serde::Deserialize;
@@ -104,19 +104,10 @@ impl Pages {
         }
     }
 
-    /// A refusal as a page in the visitor's language; without a session, the staff's log-in.
+    /// A refusal or failure as a page in the visitor's language; without a session, the
+    /// log-in page.
     fn refused(&self, v: &Visitor, e: &ApiError) -> Response {
-        if e.status == StatusCode::UNAUTHORIZED {
-            return to_login(v);
-        }
-        let title = match e.status {
-            StatusCode::FORBIDDEN => texts::refused(),
-            StatusCode::NOT_FOUND => qyzmet_web::words::not_found(),
-            s if s.is_server_error() => texts::failed(),
-            _ => texts::not_done(),
-        };
-        self.layout(v)
-            .error(e.status, title.get(v.lang), e.message.get(v.lang))
+        self.layout(v).refusal(e, "/agency/login")
     }
 
     /// The regulation a figure is about (its newest version names it).
@@ -195,11 +186,6 @@ impl Pages {
             }
         }
     }
-}
-
-fn to_login(v: &Visitor) -> Response {
-    let next: String = form_urlencoded::byte_serialize(v.path.as_bytes()).collect();
-    see_other(&format!("/agency/login?next={next}"))
 }
 
 /// The visitor's principal, or why not.

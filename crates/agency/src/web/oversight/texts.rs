@@ -47,9 +47,6 @@ texts! {
     deadline => "Мерзімі", "Срок", "Deadline";
     fee => "Құны", "Стоимость", "Fee";
     approved_by => "Бекіткен акт", "Утверждён актом", "Approved by";
-    refused => "Қолжетімділік жоқ", "Доступ запрещён", "Access refused";
-    failed => "Жүйеде қате", "Ошибка системы", "The system failed";
-    not_done => "Орындалмады", "Не выполнено", "Not done";
     seconds => "с", "с", "s";
     minutes => "мин", "мин", "min";
     hours => "сағ", "ч", "h";
