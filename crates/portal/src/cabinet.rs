@@ -36,7 +36,9 @@ use qyzmet_gateway::services::{
 use qyzmet_gateway::Gateway;
 use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
 use qyzmet_registries::gbd_ul::{GbdUlRequest, GbdUlResponse};
-use qyzmet_registries::payment::{PaymentRequest, PaymentResponse};
+use qyzmet_registries::payment::{
+    CardDecline, Invoice, InvoiceState, PaymentRequest, PaymentResponse,
+};
 use qyzmet_registries::{RegistryRequest, RegistryResponse};
 use qyzmet_store::{NewUser, Notification, PasswordHash, Role, Store};
 use serde::Deserialize;
@@ -197,6 +199,88 @@ impl Cabinet {
         Ok(())
     }
 
+    /// The request (as [`Cabinet::request`]) and, while it waits for its payment, its invoice
+    /// as the payment gateway holds it (the invoice id is the request's number).
+    pub async fn invoice(
+        &self,
+        session: &Session,
+        id: &str,
+    ) -> Result<(Value, Option<Invoice>), ApiError> {
+        let req = self.request(session, id).await?;
+        if !awaits_payment(&req) {
+            return Ok((req, None));
+        }
+        let invoice_id = req["number"].as_str().unwrap_or_default().to_string();
+        let answer = self
+            .ask(RegistryRequest::PaymentGateway(PaymentRequest::Status {
+                invoice_id,
+            }))
+            .await?;
+        let invoice = match answer {
+            RegistryResponse::PaymentGateway(PaymentResponse::Status { invoice, .. }) => {
+                Some(invoice)
+            }
+            _ => None,
+        };
+        Ok((req, invoice))
+    }
+
+    /// Pay the invoice of the recipient's own request waiting for its payment, through the
+    /// payment gateway; once it confirms, the provider's IS is told (`agency.act`) and the
+    /// request moves on. A payment the gateway declines, or a card it does not take, changes
+    /// nothing and is an error naming the form's field (`details[].field`).
+    pub async fn pay(&self, session: &Session, id: &str, with: PayWith) -> Result<Value, ApiError> {
+        // Reading it applies the provider's access policy: someone else's request is refused.
+        let req = self.request(session, id).await?;
+        if !awaits_payment(&req) {
+            return Err(ApiError::conflict(
+                "payment.not_awaited",
+                Text::new(
+                    "Бұл өтінім төлемді күтпейді",
+                    "Эта заявка не ожидает оплаты",
+                    "This request is not waiting for a payment",
+                ),
+            ));
+        }
+        let invoice_id = req["number"].as_str().unwrap_or_default().to_string();
+        let request = match with {
+            PayWith::Reference(payment_ref) => PaymentRequest::Pay {
+                invoice_id,
+                payment_ref,
+            },
+            PayWith::Card {
+                number,
+                expiry_month,
+                expiry_year,
+            } => PaymentRequest::PayByCard {
+                invoice_id,
+                card_number: number,
+                expiry_month,
+                expiry_year,
+            },
+        };
+        let answer = self.ask(RegistryRequest::PaymentGateway(request)).await?;
+        match answer {
+            RegistryResponse::PaymentGateway(PaymentResponse::Confirmed { .. }) => {}
+            RegistryResponse::PaymentGateway(PaymentResponse::Declined { invoice }) => {
+                return Err(declined(&invoice))
+            }
+            other => {
+                let code = other.error_code().unwrap_or("payment.declined");
+                return Err(payment_error(code));
+            }
+        }
+        let Json(status) = act_through(
+            &self.gateway,
+            PORTAL,
+            &session.principal,
+            id,
+            Act::PaymentMade,
+        )
+        .await?;
+        Ok(status)
+    }
+
     /// The notices that reached the portal for this person, newest first.
     pub async fn notifications(&self, session: &Session) -> Result<Vec<Notification>, ApiError> {
         let me = recipient_only(session)?;
@@ -216,6 +300,104 @@ impl Cabinet {
     async fn read(&self, session: &Session, read: Read) -> Result<Value, ApiError> {
         read_through(&self.gateway, PORTAL, &session.principal, read).await
     }
+}
+
+/// How the recipient pays.
+#[derive(Debug, Clone)]
+pub enum PayWith {
+    /// A payment already made at a bank: its reference.
+    Reference(String),
+    /// A card, paid through the payment gateway's bank (digits only, the expiry's month and
+    /// four-digit year).
+    Card {
+        number: String,
+        expiry_month: u32,
+        expiry_year: i32,
+    },
+}
+
+/// Whether the request (as read) waits for its payment now.
+pub fn awaits_payment(req: &Value) -> bool {
+    req["finished"] != Value::Bool(true)
+        && req["waiting"]["waiting_for"] == "outside"
+        && req["waiting"]["operation"] == "pay"
+}
+
+/// A declined payment: the bank's reason, at the card number (an expired card: at its expiry).
+fn declined(invoice: &Invoice) -> ApiError {
+    let reason = match &invoice.state {
+        InvoiceState::Declined { reason, .. } => reason.clone(),
+        _ => String::new(),
+    };
+    let (code, field, message) = match CardDecline::from_code(&reason) {
+        Some(d) => (
+            d.code().to_string(),
+            if d == CardDecline::Expired {
+                "card_expiry"
+            } else {
+                "card_number"
+            },
+            d.text(),
+        ),
+        None => (
+            "declined".to_string(),
+            "card_number",
+            Text::new(
+                format!("Банк төлемді қабылдамады: {reason}"),
+                format!("Банк отклонил оплату: {reason}"),
+                format!("The bank declined the payment: {reason}"),
+            ),
+        ),
+    };
+    ApiError::unprocessable(format!("payment.{code}"), message.clone()).with_details(vec![
+        serde_json::json!({ "field": field, "message": message }),
+    ])
+}
+
+/// A payment the gateway did not take, by its error's code.
+fn payment_error(code: &str) -> ApiError {
+    let (field, message) = match code {
+        "payment.invalid_card_number" => (
+            Some("card_number"),
+            Text::new(
+                "Карта нөмірі дұрыс емес: 13–19 цифрды тексеріңіз",
+                "Неверный номер карты: проверьте 13–19 цифр",
+                "The card number is not valid: check its 13 to 19 digits",
+            ),
+        ),
+        "payment.invalid_card_expiry" => (
+            Some("card_expiry"),
+            Text::new(
+                "Картаның мерзімі АА/ЖЖ пішімінде болуы керек",
+                "Срок действия карты должен быть в формате ММ/ГГ",
+                "The card's expiry date must be as MM/YY",
+            ),
+        ),
+        "payment.already_paid" => (
+            None,
+            Text::new(
+                "Шот бұрын төленген",
+                "Счёт уже оплачен",
+                "The invoice is already paid",
+            ),
+        ),
+        _ => (
+            None,
+            Text::new(
+                format!("Төлем өтпеді ({code})"),
+                format!("Оплата не прошла ({code})"),
+                format!("The payment did not go through ({code})"),
+            ),
+        ),
+    };
+    let details = field
+        .map(|f| vec![serde_json::json!({ "field": f, "message": message })])
+        .unwrap_or_default();
+    ApiError::unprocessable(
+        format!("payment.{}", code.trim_start_matches("payment.")),
+        message,
+    )
+    .with_details(details)
 }
 
 pub fn router(cabinet: Cabinet) -> Router {
@@ -325,44 +507,10 @@ async fn pay(
     Path(id): Path<String>,
     Body(p): Body<Payment>,
 ) -> Result<Json<Value>, ApiError> {
-    recipient_only(&session)?;
-    let req = c
-        .read(
-            &session,
-            Read::Request {
-                request_id: id.clone(),
-            },
-        )
-        .await?;
-    let number = req["number"].as_str().unwrap_or_default().to_string();
-    let answer = c
-        .ask(RegistryRequest::PaymentGateway(PaymentRequest::Pay {
-            invoice_id: number,
-            payment_ref: p.payment_ref,
-        }))
-        .await?;
-    match answer {
-        RegistryResponse::PaymentGateway(PaymentResponse::Confirmed { .. }) => {}
-        other => {
-            let code = other.error_code().unwrap_or("payment.declined");
-            return Err(ApiError::unprocessable(
-                format!("payment.{}", code.trim_start_matches("payment.")),
-                Text::new(
-                    format!("Төлем өтпеді ({code})"),
-                    format!("Оплата не прошла ({code})"),
-                    format!("The payment did not go through ({code})"),
-                ),
-            ));
-        }
-    }
-    act_through(
-        &c.gateway,
-        PORTAL,
-        &session.principal,
-        &id,
-        Act::PaymentMade,
-    )
-    .await
+    Ok(Json(
+        c.pay(&session, &id, PayWith::Reference(p.payment_ref))
+            .await?,
+    ))
 }
 
 async fn questionnaire(

@@ -88,6 +88,7 @@ pub fn router(portal: Portal, cabinet: Cabinet) -> Router {
             "/portal/requests/{id}/result.json",
             get(requests::result_json),
         )
+        .route("/portal/requests/{id}/pay", post(requests::pay))
         .route(
             "/portal/requests/{id}/questionnaire",
             post(requests::questionnaire),

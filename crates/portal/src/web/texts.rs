@@ -70,6 +70,31 @@ texts! {
     no_requests => "Сізде әзірге өтінім жоқ.", "У вас пока нет заявок.", "You have no requests yet.";
     filed_notice => "Өтінім жіберілді.", "Заявка отправлена.", "The request has been sent.";
 
+    invoice_title => "Төлемге арналған шот", "Счёт на оплату", "Invoice";
+    invoice_lead => "Өтінім төлемді күтуде. Төлем «электрондық үкіметтің» төлем шлюзі арқылы өтеді; төленгеннен кейін өтінім әрі қарай қаралады.", "Заявка ожидает оплаты. Оплата проходит через платёжный шлюз «электронного правительства»; после оплаты заявка рассматривается дальше.", "The request is waiting for its payment. You pay through the e-government payment gateway; once paid, the request goes on.";
+    invoice_number => "Шот нөмірі", "Номер счёта", "Invoice number";
+    amount => "Сомасы", "Сумма", "Amount";
+    amount_basis => "есептеу", "расчёт", "calculated as";
+    mrp => "АЕК", "МРП", "MCI";
+    purpose => "Төлем мақсаты", "Назначение платежа", "What it is for";
+    purpose_text => "Мемлекеттік қызмет үшін төлем", "Оплата государственной услуги", "Fee for the government service";
+    payee => "Төлем алушы", "Получатель платежа", "Paid to";
+    payer => "Төлеуші", "Плательщик", "Payer";
+    last_attempt => "Соңғы әрекет", "Последняя попытка", "Last attempt";
+    invoice_pending => "Шот әлі шығарылмаған; мәртебені біраздан кейін жаңартыңыз.", "Счёт ещё не выставлен; обновите статус чуть позже.", "The invoice has not been issued yet; refresh the status in a moment.";
+    pay_by_card => "Картамен төлеу", "Оплата картой", "Pay by card";
+    card_number => "Карта нөмірі", "Номер карты", "Card number";
+    card_number_hint => "Картадағыдай 13–19 цифр, бос орынмен болуы мүмкін", "13–19 цифр, как на карте; можно с пробелами", "13 to 19 digits, as on the card; spaces are fine";
+    card_expiry => "Қолданылу мерзімі", "Срок действия", "Expiry date";
+    card_expiry_hint => "АА/ЖЖ, мысалы 09/28", "ММ/ГГ, например 09/28", "MM/YY, for example 09/28";
+    card_number_required => "Карта нөмірін енгізіңіз", "Введите номер карты", "Enter the card number";
+    card_number_digits => "Карта нөмірі 13–19 цифрдан тұруы керек", "Номер карты должен состоять из 13–19 цифр", "The card number must be 13 to 19 digits";
+    card_expiry_required => "Картаның қолданылу мерзімін енгізіңіз", "Введите срок действия карты", "Enter the card's expiry date";
+    card_expiry_format => "Мерзімді АА/ЖЖ пішімінде енгізіңіз, мысалы 09/28", "Введите срок в формате ММ/ГГ, например 09/28", "Enter the expiry date as MM/YY, for example 09/28";
+    card_note => "Карта деректері тек төлем шлюзіне жіберіледі және порталда сақталмайды; CVC сұралмайды. Демо-банк 4000 0000 0000 0002 (бас тарту) және 4000 0000 0000 9995 (қаражат жеткіліксіз) сынақ карталарын қабылдамайды.", "Данные карты передаются только платёжному шлюзу и не хранятся на портале; CVC не запрашивается. Демо-банк отклоняет тестовые карты 4000 0000 0000 0002 (отказ) и 4000 0000 0000 9995 (недостаточно средств).", "The card's details go only to the payment gateway and are not kept by the portal; no CVC is asked. The demo bank declines the test cards 4000 0000 0000 0002 (declined) and 4000 0000 0000 9995 (not enough money).";
+    pay_button => "Төлеу", "Оплатить", "Pay";
+    paid_notice => "Төлем қабылданды. Өтінім әрі қарай қаралады.", "Оплата принята. Заявка рассматривается дальше.", "The payment went through. The request goes on.";
+
     questionnaire => "Сапа сауалнамасы", "Анкета качества", "Quality questionnaire";
     questionnaire_lead => "Қызмет көрсетілді. Сапасын бағалаңыз.", "Услуга оказана. Оцените её качество.", "The service has been provided. Please rate it.";
     answer_button => "Жауапты жіберу", "Отправить ответы", "Send the answers";
