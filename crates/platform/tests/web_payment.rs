@@ -186,6 +186,246 @@ fn a_citizen_pays_the_invoice_on_the_request_page() {
     });
 }
 
+/// The free times `doctor` has on `day`, as the API gives them (`HH:MM:SS`).
+fn free(api: &Client, doctor: &str, day: chrono::NaiveDate) -> Vec<String> {
+    let a = api.get(&format!("/api/portal/doctors/{doctor}/slots?date={day}"));
+    a.ok()["response"]["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap()[..5].to_string())
+        .collect()
+}
+
+/// Sign the application on the review page in the browser, with `key`.
+async fn sign(b: &fantoccini::Client, key: &Path, password: &str) {
+    heading(b, "Проверьте заявление").await;
+    b.find(Locator::Css("#f-keyfile"))
+        .await
+        .unwrap()
+        .send_keys(key.to_str().unwrap())
+        .await
+        .unwrap();
+    fill(b, "#f-password", password).await;
+    click(b, "#sign button[type=submit]").await;
+}
+
+/// The main form's own submit button (not the slot chooser's, which belongs to its GET form).
+const CONTINUE: &str = "form[enctype] button[type=submit]:not([form])";
+
+#[test]
+fn a_citizen_chooses_a_doctors_free_slot() {
+    let server = common::start(None);
+    let me = "850101300005";
+    let account = server
+        .report
+        .accounts
+        .iter()
+        .find(|a| a.login == me)
+        .unwrap()
+        .clone();
+    let someone = server
+        .report
+        .with_role("recipient")
+        .find(|a| a.login != me && a.key_file.is_some() && a.login.len() == 12)
+        .unwrap()
+        .login
+        .clone();
+    let api = Client::login(&server, me);
+    let doctor = first_doctor(&server);
+    let day = clinic_day(&server, &doctor);
+    let offered = free(&api, &doctor, day);
+    assert!(offered.len() >= 3, "{offered:?}");
+    let (first, second) = (offered[0].clone(), offered[1].clone());
+    let mine_before = api
+        .get("/api/portal/requests")
+        .ok()
+        .as_array()
+        .unwrap()
+        .len();
+
+    let d = driver();
+    runtime().block_on(async {
+        let b = browser(d.1).await;
+        let base = &server.base;
+        log_in(&b, base, me, &server.report.password).await;
+        b.goto(&format!(
+            "{base}/portal/services/doctor-appointment/apply?lang=ru"
+        ))
+        .await
+        .unwrap();
+        heading(&b, "Заявление").await;
+        // The clinics' doctors, grouped by clinic; no times before a doctor and a day.
+        assert!(text(&b, "#slots legend")
+            .await
+            .contains("Врач и время приёма"));
+        let options = b
+            .find_all(Locator::Css("#f-doctor optgroup option"))
+            .await
+            .unwrap();
+        assert_eq!(options.len(), 12, "the demo's 12 doctors");
+        assert_eq!(
+            b.find_all(Locator::Css("#f-doctor optgroup"))
+                .await
+                .unwrap()
+                .len(),
+            4
+        );
+        assert!(text(&b, "label[for=f-doctor]").await.contains("Врач"));
+        assert!(text(&b, "#slots")
+            .await
+            .contains("Сначала выберите врача и день"));
+        assert!(b
+            .find_all(Locator::Css("input[name=appointment_time]"))
+            .await
+            .unwrap()
+            .is_empty());
+
+        // A doctor and a day: the free times, as radio buttons (a GET, no script).
+        b.find(Locator::Css("#f-doctor"))
+            .await
+            .unwrap()
+            .select_by_value(&doctor)
+            .await
+            .unwrap();
+        b.execute(
+            "document.getElementById('f-appointment-date').value = arguments[0]",
+            vec![json!(day.to_string())],
+        )
+        .await
+        .unwrap();
+        click(&b, "button[form=slot-choice]").await;
+        text(&b, "#f-appointment-time").await;
+        let url = b.current_url().await.unwrap();
+        assert!(
+            url.query()
+                .unwrap_or_default()
+                .contains(&format!("doctor={doctor}")),
+            "{url}"
+        );
+        let radios = b
+            .find_all(Locator::Css("input[type=radio][name=appointment_time]"))
+            .await
+            .unwrap();
+        let mut shown = Vec::new();
+        for r in &radios {
+            shown.push(r.attr("value").await.unwrap().unwrap());
+        }
+        assert_eq!(shown, offered, "the schedule's free times");
+        assert!(text(&b, "#slots fieldset legend")
+            .await
+            .contains("Свободное время"));
+
+        // The first time chosen; someone else books it before the signature.
+        click(&b, &format!("label[for=f-appointment-time]")).await;
+        click(&b, CONTINUE).await;
+        heading(&b, "Проверьте заявление").await;
+        let review = text(&b, "dl.facts").await;
+        assert!(
+            review.contains(&first) && review.contains(&doctor),
+            "{review}"
+        );
+        let other = Client::login(&server, &someone);
+        let app = common::application(
+            "doctor-appointment",
+            "portal",
+            &someone,
+            json!({"applicant_iin": someone, "doctor": doctor,
+                   "appointment_date": day.to_string(), "appointment_time": first}),
+            &[],
+        );
+        let theirs = other.post(
+            "/api/portal/requests",
+            json!({"cms": other.sign(&app), "attachments": []}),
+        );
+        assert_eq!(theirs.status, 201, "{:?}", theirs.body);
+        common::wait_until("their slot booked", || {
+            !free(&api, &doctor, day).contains(&first)
+        });
+
+        // Signed: the slot is taken, said at its field; nothing filed.
+        let key = account.key_file.as_ref().unwrap();
+        sign(&b, key, &server.report.password).await;
+        heading(&b, "Заявление").await;
+        let summary = text(&b, ".error-summary").await;
+        assert!(summary.contains("Это время уже занято"), "{summary}");
+        let link = b.find(Locator::Css(".error-summary a")).await.unwrap();
+        assert_eq!(
+            link.attr("href").await.unwrap().as_deref(),
+            Some("#f-appointment-time")
+        );
+        assert!(text(&b, "#f-appointment-time-error")
+            .await
+            .contains("уже занято"));
+        let radios = b
+            .find_all(Locator::Css("input[type=radio][name=appointment_time]"))
+            .await
+            .unwrap();
+        let mut now_free = Vec::new();
+        for r in &radios {
+            now_free.push(r.attr("value").await.unwrap().unwrap());
+        }
+        assert!(
+            !now_free.contains(&first) && now_free.contains(&second),
+            "{now_free:?}"
+        );
+        assert_eq!(
+            api.get("/api/portal/requests")
+                .ok()
+                .as_array()
+                .unwrap()
+                .len(),
+            mine_before
+        );
+
+        // Another free time: filed, and the schedule then has it taken.
+        let at = now_free.iter().position(|t| *t == second).unwrap();
+        let label = if at == 0 {
+            "label[for=f-appointment-time]".to_string()
+        } else {
+            format!("label[for=f-appointment-time-{at}]")
+        };
+        click(&b, &label).await;
+        click(&b, CONTINUE).await;
+        sign(&b, key, &server.report.password).await;
+        let h1 = text(&b, "h1").await;
+        assert!(h1.starts_with("Заявка №"), "{h1}");
+        let url = b.current_url().await.unwrap();
+        let id = url.path().rsplit('/').next().unwrap().to_string();
+        let filed = read(&api, &id);
+        assert_eq!(
+            filed["application"]["form"]["doctor"],
+            json!(doctor),
+            "{filed}"
+        );
+        assert_eq!(
+            filed["application"]["form"]["appointment_date"],
+            json!(day.to_string())
+        );
+        assert_eq!(
+            filed["application"]["form"]["appointment_time"],
+            json!(second)
+        );
+        common::wait_until("my slot booked", || {
+            !free(&api, &doctor, day).contains(&second)
+        });
+        // The booking is mine (the schedule's own record).
+        let mut schedule = server
+            .platform
+            .registries
+            .with(|r| r.doctor_schedule.clone());
+        let mine = schedule.handle(
+            &qyzmet_registries::schedule::ScheduleRequest::Appointments {
+                patient_iin: me.into(),
+            },
+            chrono::Utc::now().naive_utc(),
+        );
+        let mine = serde_json::to_value(mine).unwrap();
+        assert!(mine.to_string().contains(&format!("{second}:00")), "{mine}");
+        b.close().await.unwrap();
+    });
+}
+
 /// Screenshots of the payment page and the slot choice in kk/ru/en, for review, in
 /// `target/screenshots/` (`bash scripts/screenshots.sh`). It judges nothing, people do.
 #[test]

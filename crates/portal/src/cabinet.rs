@@ -39,6 +39,7 @@ use qyzmet_registries::gbd_ul::{GbdUlRequest, GbdUlResponse};
 use qyzmet_registries::payment::{
     CardDecline, Invoice, InvoiceState, PaymentRequest, PaymentResponse,
 };
+use qyzmet_registries::schedule::{ScheduleRequest, ScheduleResponse};
 use qyzmet_registries::{RegistryRequest, RegistryResponse};
 use qyzmet_store::{NewUser, Notification, PasswordHash, Role, Store};
 use serde::Deserialize;
@@ -279,6 +280,20 @@ impl Cabinet {
         )
         .await?;
         Ok(status)
+    }
+
+    /// Ask the doctors' schedules (clinics, doctors, a doctor's free slots): the system's
+    /// answer, or its error as a refusal.
+    pub async fn schedule(&self, request: ScheduleRequest) -> Result<ScheduleResponse, ApiError> {
+        match self.ask(RegistryRequest::DoctorSchedule(request)).await? {
+            RegistryResponse::DoctorSchedule(ScheduleResponse::Error(e)) => {
+                Err(refused_by(e.code()))
+            }
+            RegistryResponse::DoctorSchedule(answer) => Ok(answer),
+            other => Err(ApiError::internal(format!(
+                "the doctors' schedules answered for another system: {other:?}"
+            ))),
+        }
     }
 
     /// The notices that reached the portal for this person, newest first.
@@ -540,17 +555,22 @@ async fn read(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// An outside system's refusal of a question, by its error's stable code.
+fn refused_by(code: &str) -> ApiError {
+    ApiError::unprocessable(
+        code,
+        Text::new(
+            format!("Жүйе сұрауды қабылдамады ({code})"),
+            format!("Система отклонила запрос ({code})"),
+            format!("The system refused the question ({code})"),
+        ),
+    )
+}
+
 /// An outside system's answer as JSON, or its error as a refusal.
 fn answered(answer: RegistryResponse) -> Result<Json<Value>, ApiError> {
     if let Some(code) = answer.error_code() {
-        return Err(ApiError::unprocessable(
-            code,
-            Text::new(
-                format!("Жүйе сұрауды қабылдамады ({code})"),
-                format!("Система отклонила запрос ({code})"),
-                format!("The system refused the question ({code})"),
-            ),
-        ));
+        return Err(refused_by(code));
     }
     Ok(Json(
         serde_json::to_value(answer).map_err(ApiError::internal)?,
@@ -558,14 +578,13 @@ fn answered(answer: RegistryResponse) -> Result<Json<Value>, ApiError> {
 }
 
 async fn doctors(State(c): State<Cabinet>, _session: Session) -> Result<Json<Value>, ApiError> {
-    use qyzmet_registries::schedule::ScheduleRequest;
     let answer = c
-        .ask(RegistryRequest::DoctorSchedule(ScheduleRequest::Doctors {
+        .schedule(ScheduleRequest::Doctors {
             clinic: None,
             speciality: None,
-        }))
+        })
         .await?;
-    answered(answer)
+    answered(RegistryResponse::DoctorSchedule(answer))
 }
 
 #[derive(Deserialize)]
@@ -582,17 +601,14 @@ async fn slots(
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<SlotQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    use qyzmet_registries::schedule::ScheduleRequest;
     let _ = q.lang;
     let answer = c
-        .ask(RegistryRequest::DoctorSchedule(
-            ScheduleRequest::FreeSlots {
-                doctor: id,
-                date: q.date,
-            },
-        ))
+        .schedule(ScheduleRequest::FreeSlots {
+            doctor: id,
+            date: q.date,
+        })
         .await?;
-    answered(answer)
+    answered(RegistryResponse::DoctorSchedule(answer))
 }
 
 async fn phc_organisations(

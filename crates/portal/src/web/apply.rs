@@ -4,7 +4,7 @@
 //! cabinet's own [`Cabinet::file`](crate::cabinet::Cabinet::file), as the JSON API files.
 
 use super::drafts::{Draft, DraftFile};
-use super::{signed_in, texts, Pages};
+use super::{signed_in, slots, texts, Pages};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -150,6 +150,9 @@ fn prefilled(field: &Field, s: &Session) -> Option<String> {
 #[derive(Deserialize, Default)]
 pub(crate) struct DraftQuery {
     draft: Option<String>,
+    /// The doctor and the day of a slot choice (`slots`).
+    #[serde(flatten)]
+    chosen: BTreeMap<String, String>,
 }
 
 fn not_found(p: &Pages, v: &Visitor) -> Response {
@@ -198,13 +201,17 @@ pub(crate) async fn form(
             }
         }
     }
+    slots::take_query(r, &mut d.values, &q.chosen);
+    let offer = slots::offer(&p, r, &d.values).await;
+    let id = draft.map(|(id, _)| id);
     form_page(
         &p,
         &v,
         r,
-        draft.map(|(id, _)| id).as_deref(),
+        id.as_deref(),
         &d,
         &Problems::default(),
+        offer.as_ref(),
     )
 }
 
@@ -215,9 +222,12 @@ fn form_page(
     id: Option<&str>,
     d: &Draft,
     problems: &Problems,
+    offer: Option<&slots::Offer>,
 ) -> Response {
     let l = v.lang;
     let today = today();
+    let action = format!("/portal/services/{}/apply", r.code);
+    let first_slot_field = offer.and_then(|o| o.first(r));
     let body = html! {
         (summary(l, problems))
         span.caption { (r.name.get(l)) }
@@ -226,9 +236,15 @@ fn form_page(
             input type="hidden" name="csrf" value=(v.csrf);
             @if let Some(id) = id { input type="hidden" name="draft" value=(id); }
             @for f in fields(r) {
+                @if let Some(o) = offer.filter(|o| o.has(&f.name)) {
+                    @if first_slot_field.as_deref() == Some(f.name.as_str()) {
+                        (slots::chooser(v, o, &d.values, today, problems))
+                    }
+                } @else {
                 @let value = d.values.get(&f.name).map(String::as_str).unwrap_or_default();
                 @let attached = d.files.get(&f.name).map(|x| x.name.as_str());
                 (control(f, l, value, problems.of(&f.name), attached, today).render(l))
+                }
             }
             @if !documents(r).is_empty() {
                 h2 { (texts::attachments().get(l)) }
@@ -238,6 +254,7 @@ fn form_page(
             }
             div.actions { button type="submit" { (texts::continue_button().get(l)) } }
         }
+        @if offer.is_some() { (slots::choice_form(&action, id)) }
     };
     let status = if problems.is_empty() {
         StatusCode::OK
@@ -332,12 +349,14 @@ pub(crate) async fn fill(
     }
     d.values = values;
     d.files.extend(files);
-    let problems = checked(r, &d);
+    let mut problems = checked(r, &d);
+    slots::check(&p, r, &d.values, &mut problems).await;
     let id = p.drafts.put(id, d.clone());
     if problems.is_empty() {
         see_other(&format!("/portal/drafts/{id}"))
     } else {
-        form_page(&p, &v, r, Some(&id), &d, &problems)
+        let offer = slots::offer(&p, r, &d.values).await;
+        form_page(&p, &v, r, Some(&id), &d, &problems, offer.as_ref())
     }
 }
 
@@ -515,6 +534,13 @@ pub(crate) async fn submit(
     let Some(r) = p.portal.catalog().get(&d.service, d.version) else {
         return not_found(&p, &v);
     };
+    // A slot chosen in the form may have been taken since: said at its field, nothing filed.
+    let mut taken = Problems::default();
+    slots::check(&p, r, &d.values, &mut taken).await;
+    if !taken.is_empty() {
+        let offer = slots::offer(&p, r, &d.values).await;
+        return form_page(&p, &v, r, Some(&id), &d, &taken, offer.as_ref());
+    }
     if signed.cms.is_empty() {
         let mut problems = Problems::default();
         problems.add("", signing::needs_script());

@@ -24,6 +24,7 @@ mod auth;
 mod catalogue;
 mod drafts;
 mod requests;
+mod slots;
 mod texts;
 
 use crate::cabinet::Cabinet;

@@ -95,6 +95,26 @@ texts! {
     pay_button => "Төлеу", "Оплатить", "Pay";
     paid_notice => "Төлем қабылданды. Өтінім әрі қарай қаралады.", "Оплата принята. Заявка рассматривается дальше.", "The payment went through. The request goes on.";
 
+    slot_choice => "Дәрігер және қабылдау уақыты", "Врач и время приёма", "Doctor and appointment time";
+    slot_choice_lead => "Дәрігер мен күнді таңдап, «Бос уақытты көрсету» батырмасын басыңыз: дәрігерлердің қабылдау кестесіндегі бос уақыт көрсетіледі.", "Выберите врача и день и нажмите «Показать свободное время»: будет показано свободное время по графику приёма врачей.", "Choose a doctor and a day and press «Show free times»: the free times from the doctors' schedule of appointments are shown.";
+    choose_doctor => "— дәрігерді таңдаңыз —", "— выберите врача —", "— choose a doctor —";
+    show_slots => "Бос уақытты көрсету", "Показать свободное время", "Show free times";
+    free_slots_of => "Бос уақыт", "Свободное время", "Free times";
+    no_free_slots => "Бұл күні дәрігердің бос уақыты жоқ; басқа күнді таңдаңыз.", "На этот день у врача нет свободного времени; выберите другой день.", "The doctor has no free time on this day; choose another day.";
+    choose_first => "Алдымен дәрігер мен күнді таңдап, «Бос уақытты көрсету» батырмасын басыңыз.", "Сначала выберите врача и день и нажмите «Показать свободное время».", "First choose a doctor and a day and press «Show free times».";
+    slot_taken => "Бұл уақыт бос емес (оны басқа біреу алып қойған болуы мүмкін); басқа бос уақытты таңдаңыз.", "Это время уже занято (возможно, его только что заняли); выберите другое свободное время.", "This time is no longer free (someone may have just taken it); choose another free time.";
+    doctor_unknown => "Мұндай дәрігер кестеде жоқ; тізімнен таңдаңыз.", "Такого врача нет в графике приёма; выберите из списка.", "There is no such doctor in the schedule; choose one from the list.";
+    not_working_day => "Бұл күні дәрігер қабылдамайды; басқа күнді таңдаңыз.", "В этот день врач не принимает; выберите другой день.", "The doctor does not see patients on this day; choose another day.";
+    schedule_failed => "Дәрігерлердің қабылдау кестесі жауап бермеді; кейінірек қайталаңыз.", "График приёма врачей не ответил; повторите позже.", "The doctors' schedule did not answer; try again later.";
+    sp_general_practitioner => "Жалпы практика дәрігері", "Врач общей практики", "General practitioner";
+    sp_therapist => "Учаскелік терапевт", "Участковый терапевт", "District therapist";
+    sp_paediatrician => "Учаскелік педиатр", "Участковый педиатр", "District paediatrician";
+    sp_gynaecologist => "Гинеколог", "Гинеколог", "Gynaecologist";
+    sp_surgeon => "Хирург", "Хирург", "Surgeon";
+    sp_ophthalmologist => "Офтальмолог", "Офтальмолог", "Ophthalmologist";
+    sp_neurologist => "Невролог", "Невролог", "Neurologist";
+    sp_cardiologist => "Кардиолог", "Кардиолог", "Cardiologist";
+
     questionnaire => "Сапа сауалнамасы", "Анкета качества", "Quality questionnaire";
     questionnaire_lead => "Қызмет көрсетілді. Сапасын бағалаңыз.", "Услуга оказана. Оцените её качество.", "The service has been provided. Please rate it.";
     answer_button => "Жауапты жіберу", "Отправить ответы", "Send the answers";
