@@ -317,7 +317,7 @@ fn a_citizen_chooses_a_doctors_free_slot() {
             .contains("Свободное время"));
 
         // The first time chosen; someone else books it before the signature.
-        click(&b, &format!("label[for=f-appointment-time]")).await;
+        click(&b, "label[for=f-appointment-time]").await;
         click(&b, CONTINUE).await;
         heading(&b, "Проверьте заявление").await;
         let review = text(&b, "dl.facts").await;
@@ -448,6 +448,9 @@ fn screenshots() {
         for lang in ["kk", "ru", "en"] {
             b.goto(&format!("{base}/portal/requests/{id}?lang={lang}")).await.unwrap();
             text(&b, "#invoice-title").await;
+            b.execute("document.getElementById('invoice-title').scrollIntoView()", vec![])
+                .await
+                .unwrap();
             let file = out.join(format!("{lang}-portal-payment.png"));
             std::fs::write(&file, b.screenshot().await.unwrap()).unwrap();
             made.push(file);
@@ -461,6 +464,9 @@ fn screenshots() {
             .await
             .unwrap();
             text(&b, "#slots").await;
+            b.execute("document.getElementById('slots').scrollIntoView()", vec![])
+                .await
+                .unwrap();
             let file = out.join(format!("{lang}-portal-slots.png"));
             std::fs::write(&file, b.screenshot().await.unwrap()).unwrap();
             made.push(file);

@@ -285,7 +285,7 @@ pub fn card_number_valid(number: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 impl From<BadText> for PaymentError {
