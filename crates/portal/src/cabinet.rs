@@ -245,6 +245,8 @@ impl Cabinet {
         }
         let invoice_id = req["number"].as_str().unwrap_or_default().to_string();
         let request = match with {
+            // Paid before (the provider's IS was not told then): nothing is charged again.
+            PayWith::AlreadyPaid => PaymentRequest::Status { invoice_id },
             PayWith::Reference(payment_ref) => PaymentRequest::Pay {
                 invoice_id,
                 payment_ref,
@@ -263,6 +265,8 @@ impl Cabinet {
         let answer = self.ask(RegistryRequest::PaymentGateway(request)).await?;
         match answer {
             RegistryResponse::PaymentGateway(PaymentResponse::Confirmed { .. }) => {}
+            // The provider's IS asks the payment gateway itself whether it is paid.
+            RegistryResponse::PaymentGateway(PaymentResponse::Status { .. }) => {}
             RegistryResponse::PaymentGateway(PaymentResponse::Declined { invoice }) => {
                 return Err(declined(&invoice))
             }
@@ -322,6 +326,8 @@ impl Cabinet {
 pub enum PayWith {
     /// A payment already made at a bank: its reference.
     Reference(String),
+    /// The invoice is paid already: only tell the provider's IS (which checks it).
+    AlreadyPaid,
     /// A card, paid through the payment gateway's bank (digits only, the expiry's month and
     /// four-digit year).
     Card {

@@ -345,6 +345,9 @@ pub(crate) struct CardForm {
     card_number: String,
     #[serde(default)]
     card_expiry: String,
+    /// The invoice is paid; tell the provider (no card).
+    #[serde(default)]
+    paid: Option<String>,
 }
 
 /// `1234 5678` grouped by thousands with no-break spaces, and the tenge sign.
@@ -453,6 +456,14 @@ fn payment_section(
                     dd { (why) }
                 }
             }
+            @if inv.confirmed() {
+                p.notice { (texts::paid_not_told().get(l)) }
+                form method="post" action={ "/portal/requests/" (id) "/pay" } {
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    input type="hidden" name="paid" value="1";
+                    div.actions { button type="submit" { (texts::tell_paid().get(l)) } }
+                }
+            } @else {
             h3 { (texts::pay_by_card().get(l)) }
             form method="post" action={ "/portal/requests/" (id) "/pay" } {
                 input type="hidden" name="csrf" value=(v.csrf);
@@ -460,6 +471,7 @@ fn payment_section(
                 (e.render(l))
                 p.hint { (texts::card_note().get(l)) }
                 div.actions { button type="submit" { (texts::pay_button().get(l)) " " (tenge(inv.amount_tenge)) } }
+            }
             }
         }
     }
@@ -526,7 +538,11 @@ pub(crate) async fn pay(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let problems = match card_of(&card) {
+    let with = match card.paid {
+        Some(_) => Ok(PayWith::AlreadyPaid),
+        None => card_of(&card),
+    };
+    let problems = match with {
         Ok(with) => match p.cabinet.pay(s, &id, with).await {
             Ok(_) => return see_other(&format!("/portal/requests/{id}?paid=1")),
             Err(e) if matches!(e.status.as_u16(), 409 | 422) => {

@@ -92,6 +92,8 @@ texts! {
     card_expiry_required => "Картаның қолданылу мерзімін енгізіңіз", "Введите срок действия карты", "Enter the card's expiry date";
     card_expiry_format => "Мерзімді АА/ЖЖ пішімінде енгізіңіз, мысалы 09/28", "Введите срок в формате ММ/ГГ, например 09/28", "Enter the expiry date as MM/YY, for example 09/28";
     card_note => "Карта деректері тек төлем шлюзіне жіберіледі және порталда сақталмайды; CVC сұралмайды. Демо-банк 4000 0000 0000 0002 (бас тарту) және 4000 0000 0000 9995 (қаражат жеткіліксіз) сынақ карталарын қабылдамайды.", "Данные карты передаются только платёжному шлюзу и не хранятся на портале; CVC не запрашивается. Демо-банк отклоняет тестовые карты 4000 0000 0000 0002 (отказ) и 4000 0000 0000 9995 (недостаточно средств).", "The card's details go only to the payment gateway and are not kept by the portal; no CVC is asked. The demo bank declines the test cards 4000 0000 0000 0002 (declined) and 4000 0000 0000 9995 (not enough money).";
+    paid_not_told => "Шот төленген, бірақ қызмет беруші бұл туралы әлі білмейді.", "Счёт оплачен, но услугодатель ещё не получил об этом сообщение.", "The invoice is paid, but the provider has not been told yet.";
+    tell_paid => "Қызмет берушіге төлем туралы хабарлау", "Сообщить услугодателю об оплате", "Tell the provider about the payment";
     pay_button => "Төлеу", "Оплатить", "Pay";
     paid_notice => "Төлем қабылданды. Өтінім әрі қарай қаралады.", "Оплата принята. Заявка рассматривается дальше.", "The payment went through. The request goes on.";
 
