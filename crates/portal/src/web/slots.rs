@@ -382,10 +382,11 @@ fn time_problem(name: &str, error: &Option<String>, l: Lang) -> Markup {
 }
 
 /// The GET form the doctor and the day belong to (outside the form being filled, which a
-/// form may not contain): back to the same form page, with the draft.
+/// form may not contain): back to the same form page, with the draft, at the chooser (the
+/// fragment stays on a GET form's address, so the page opens where the times are).
 pub(crate) fn choice_form(action: &str, draft: Option<&str>) -> Markup {
     html! {
-        form #(CHOICE_FORM) method="get" action=(action) {
+        form #(CHOICE_FORM) method="get" action={ (action) "#slots" } {
             @if let Some(d) = draft { input type="hidden" name="draft" value=(d); }
         }
     }
