@@ -9,8 +9,24 @@
 //! | `POST /api/csc/requests/{id}/perform` | the CSC's step it waits for (courier delivery, hand-over) |
 //! | `GET  /api/csc/notifications` | status notices of the CSC's requests |
 //!
-//! Every call to another system — the state database, the provider's IS — goes through the
-//! gateway. Must never: import another participant's code (only the message contracts).
+//! The operator's workplace as pages (`web`, on the web kit) is under `/csc`:
+//!
+//! | route | page |
+//! |---|---|
+//! | `GET, POST /csc/login`, `POST /csc/logout` | the operator logs in with their staff login |
+//! | `GET /csc?iin=` | find the citizen in ГБД ФЛ; the services with a CSC channel |
+//! | `GET, POST /csc/citizens/{iin}/services/{code}/apply` | the regulation's form, for the citizen |
+//! | `GET, POST /csc/drafts/{id}` | review, then sign with the operator's own key in the browser |
+//! | `GET /csc/requests` | the requests this CSC filed, newest first |
+//! | `GET /csc/requests/{id}`, `POST …/perform` | a request; the CSC's step it waits for |
+//! | `GET /csc/notifications` | status notices of the CSC's requests |
+//!
+//! The JSON handlers and the pages call the same functions of [`CscIs`] (`citizen`, `file`,
+//! `requests`, `request`, `perform`, `notifications`). Every call to another system — the
+//! state database, the provider's IS — goes through the gateway. Must never: import another
+//! participant's code (only the message contracts and the web kit).
+
+pub mod web;
 
 use axum::extract::{FromRef, Path, State};
 use axum::http::StatusCode;
@@ -19,15 +35,16 @@ use axum::{Json, Router};
 use qyzmet_accounts::{Denied, Principal, Role as AccountRole};
 use qyzmet_api::requests::{act_through, read_through, Perform, SignedFiling};
 use qyzmet_api::{denied, ApiError, Body, Session};
+use qyzmet_core::id::Iin;
 use qyzmet_core::regulation::ChannelKind;
-use qyzmet_core::Text;
+use qyzmet_core::{Lang, Text};
 use qyzmet_gateway::services::{
     registry_participant, Act, Filing, FilingAnswer, Read, AGENCY, CSC, CSC_NOTICE, FILE, QUERY,
 };
 use qyzmet_gateway::Gateway;
-use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
+use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse, Person};
 use qyzmet_registries::{RegistryRequest, RegistryResponse};
-use qyzmet_store::Store;
+use qyzmet_store::{Notification, Store};
 use serde_json::{json, Value};
 
 /// The CSC's IS.
@@ -61,10 +78,115 @@ pub fn router(csc: CscIs) -> Router {
 }
 
 /// The operator's CSC, or a refusal.
-fn operator(p: &Principal) -> Result<&str, ApiError> {
+pub fn operator(p: &Principal) -> Result<&str, ApiError> {
     match (&p.organisation, p.has(AccountRole::Operator)) {
         (Some(o), true) => Ok(o),
         _ => Err(denied(Denied::Role)),
+    }
+}
+
+impl CscIs {
+    /// The citizen as ГБД ФЛ knows them, asked through the gateway for an operator. An IIN
+    /// that breaks the number's rules (length, date, check digit) is refused here with the
+    /// core's reason; one the database does not hold is not found.
+    pub async fn citizen(&self, session: &Session, iin: &str) -> Result<Person, ApiError> {
+        operator(&session.principal)?;
+        let iin = iin.trim();
+        let today = (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive();
+        if let Err(e) = Iin::parse(iin, today) {
+            return Err(ApiError::unprocessable(
+                e.code(),
+                Text::new(
+                    e.message(Lang::Kk),
+                    e.message(Lang::Ru),
+                    e.message(Lang::En),
+                ),
+            ));
+        }
+        let request = RegistryRequest::GbdFl(GbdFlRequest::Person {
+            iin: iin.to_string(),
+        });
+        let to = registry_participant(request.participant());
+        let answer: RegistryResponse = self.gateway.call(CSC, &to, QUERY, &request).await?;
+        match answer {
+            RegistryResponse::GbdFl(GbdFlResponse::Person { person }) => Ok(*person),
+            RegistryResponse::GbdFl(GbdFlResponse::Error(e)) => Err(ApiError::new(
+                if e.code() == "gbd_fl.not_found" {
+                    StatusCode::NOT_FOUND
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                },
+                e.code(),
+                Text::new(
+                    format!("{iin}: жеке тұлғалардың мемлекеттік деректер базасында табылмады"),
+                    format!("{iin}: не найден в государственной базе данных физических лиц"),
+                    format!("{iin}: not found in the state database of individuals ({e})"),
+                ),
+            )),
+            _ => Err(ApiError::internal("an answer of another kind from ГБД ФЛ")),
+        }
+    }
+
+    /// File a request for a citizen, signed with the operator's own key, through the gateway
+    /// to the provider's IS (the CSC's code goes with it, so that its notices come here).
+    pub async fn file(
+        &self,
+        session: &Session,
+        signed: SignedFiling,
+    ) -> Result<FilingAnswer, ApiError> {
+        let org = operator(&session.principal)?.to_string();
+        session
+            .principal
+            .can_submit(ChannelKind::Csc, "", "")
+            .map_err(denied)?;
+        let iin = session.user.iin.as_ref().ok_or_else(no_iin)?;
+        let filing = Filing {
+            channel: ChannelKind::Csc,
+            cms: signed.cms,
+            attachments: signed.attachments,
+            submitted_by: session.user.id.to_string(),
+            signer_iin: iin.to_string(),
+            csc: Some(org),
+        };
+        Ok(self.gateway.call(CSC, AGENCY, FILE, &filing).await?)
+    }
+
+    /// The requests this CSC filed, newest first (as the provider's IS lists them).
+    pub async fn requests(&self, session: &Session) -> Result<Value, ApiError> {
+        operator(&session.principal)?;
+        read_through(&self.gateway, CSC, &session.principal, Read::Requests).await
+    }
+
+    /// One of them: status, deadline, whom it waits for, history — or why it is refused.
+    pub async fn request(&self, session: &Session, id: &str) -> Result<Value, ApiError> {
+        operator(&session.principal)?;
+        let read = Read::Request {
+            request_id: id.to_string(),
+        };
+        read_through(&self.gateway, CSC, &session.principal, read).await
+    }
+
+    /// The CSC's step the request waits for (courier delivery, hand-over), through the
+    /// gateway's `agency.act`; the request's new status.
+    pub async fn perform(
+        &self,
+        session: &Session,
+        id: &str,
+        step: Perform,
+    ) -> Result<Value, ApiError> {
+        operator(&session.principal)?;
+        let act = Act::Perform {
+            operation: step.operation,
+            facts: step.facts,
+        };
+        let Json(status) = act_through(&self.gateway, CSC, &session.principal, id, act).await?;
+        Ok(status)
+    }
+
+    /// The status notices that reached this CSC, newest first.
+    pub async fn notifications(&self, session: &Session) -> Result<Vec<Notification>, ApiError> {
+        let csc = operator(&session.principal)?;
+        Ok(self.store.received_notices(CSC_NOTICE, csc).await?)
     }
 }
 
@@ -73,30 +195,10 @@ async fn citizen(
     session: Session,
     Path(iin): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    operator(&session.principal)?;
-    let request = RegistryRequest::GbdFl(GbdFlRequest::Person { iin: iin.clone() });
-    let to = registry_participant(request.participant());
-    let answer: RegistryResponse = c.gateway.call(CSC, &to, QUERY, &request).await?;
-    match answer {
-        RegistryResponse::GbdFl(GbdFlResponse::Person { person }) => Ok(Json(json!(person))),
-        RegistryResponse::GbdFl(GbdFlResponse::Error(e)) => Err(ApiError::new(
-            if e.code() == "gbd_fl.not_found" {
-                StatusCode::NOT_FOUND
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            },
-            e.code(),
-            Text::new(
-                format!("{iin}: жеке тұлғалардың мемлекеттік деректер базасында табылмады"),
-                format!("{iin}: не найден в государственной базе данных физических лиц"),
-                format!("{iin}: not found in the state database of individuals ({e})"),
-            ),
-        )),
-        _ => Err(ApiError::internal("an answer of another kind from ГБД ФЛ")),
-    }
+    Ok(Json(json!(c.citizen(&session, &iin).await?)))
 }
 
-fn no_iin() -> ApiError {
+pub(crate) fn no_iin() -> ApiError {
     ApiError::forbidden(
         "auth.no_iin",
         Text::new(
@@ -112,28 +214,11 @@ async fn file(
     session: Session,
     Body(b): Body<SignedFiling>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let org = operator(&session.principal)?.to_string();
-    session
-        .principal
-        .can_submit(ChannelKind::Csc, "", "")
-        .map_err(denied)?;
-    let iin = session.user.iin.ok_or_else(no_iin)?;
-    let filing = Filing {
-        channel: ChannelKind::Csc,
-        cms: b.cms,
-        attachments: b.attachments,
-        submitted_by: session.user.id.to_string(),
-        signer_iin: iin.to_string(),
-        csc: Some(org),
-    };
-    let answer: FilingAnswer = c.gateway.call(CSC, AGENCY, FILE, &filing).await?;
-    qyzmet_api::requests::filed(answer)
+    qyzmet_api::requests::filed(c.file(&session, b).await?)
 }
 
 async fn ours(State(c): State<CscIs>, session: Session) -> Result<Json<Value>, ApiError> {
-    operator(&session.principal)?;
-    let found = read_through(&c.gateway, CSC, &session.principal, Read::Requests).await?;
-    Ok(Json(found))
+    Ok(Json(c.requests(&session).await?))
 }
 
 async fn show(
@@ -141,11 +226,7 @@ async fn show(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    operator(&session.principal)?;
-    let read = Read::Request { request_id: id };
-    Ok(Json(
-        read_through(&c.gateway, CSC, &session.principal, read).await?,
-    ))
+    Ok(Json(c.request(&session, &id).await?))
 }
 
 async fn perform(
@@ -154,16 +235,10 @@ async fn perform(
     Path(id): Path<String>,
     Body(b): Body<Perform>,
 ) -> Result<Json<Value>, ApiError> {
-    operator(&session.principal)?;
-    let act = Act::Perform {
-        operation: b.operation,
-        facts: b.facts,
-    };
-    act_through(&c.gateway, CSC, &session.principal, &id, act).await
+    Ok(Json(c.perform(&session, &id, b).await?))
 }
 
 async fn notifications(State(c): State<CscIs>, session: Session) -> Result<Json<Value>, ApiError> {
-    let csc = operator(&session.principal)?;
-    let list = c.store.received_notices(CSC_NOTICE, csc).await?;
+    let list = c.notifications(&session).await?;
     Ok(Json(qyzmet_api::requests::notices(&list)))
 }

@@ -129,7 +129,11 @@ fn routes(
                 qyzmet_portal::Portal::new(catalog.clone()),
                 qyzmet_portal::cabinet::Cabinet::new(store.clone(), gateway.clone()),
             )),
-        Role::Csc => qyzmet_csc::router(qyzmet_csc::CscIs::new(store.clone(), gateway.clone())),
+        Role::Csc => {
+            let csc = qyzmet_csc::CscIs::new(store.clone(), gateway.clone());
+            qyzmet_csc::router(csc.clone())
+                .merge(qyzmet_csc::web::router(csc, Arc::new(catalog.clone())))
+        }
         Role::Registries => Router::new(),
     }
 }

@@ -14,11 +14,18 @@
 //!   path as `POST /api/session`), and [`session::Visitor`], who is looking at a page.
 //! - [`csrf`]: a per-session token in a hidden field, checked on every POST by a layer.
 //! - [`form`]: the error summary and per-field error pattern, and the inputs.
+//! - [`drafts`]: applications being filled between the form and the signature (values and
+//!   files), in memory, for their owner only.
+//! - [`filing`]: filing from pages — the regulation's form and documents as controls, the
+//!   posted form read into a draft, the server's check, the review list, the application
+//!   the browser signs and the `SignedFiling` sent on (the JSON API's body).
 //! - [`signing`]: the signing form of every workplace (the person's own key file, opened
 //!   and used only in the browser), for an application or a document's bytes.
 //! - [`regulation`]: a regulation's form as HTML inputs, with the same rules in the
 //!   browser (`required`, `pattern`, `maxlength`, `type`) as `core::regulation::form`
 //!   checks on the server; and how its facts (deadlines, fees, channels) read in words.
+//! - [`timeline`]: a request as the pages show it — status badge, times on Kazakhstan's
+//!   clock, the action it waits for by its regulation's name, the history as a timeline.
 //! - [`assets`]: the files pages load (`/assets/site.css`, `/assets/sign.js`,
 //!   `/assets/portal.js`), compiled in, with their content types.
 //! - [`words`]: the texts the kit itself shows, in kk/ru/en.
@@ -32,12 +39,15 @@
 pub mod assets;
 pub mod cookies;
 pub mod csrf;
+pub mod drafts;
+pub mod filing;
 pub mod form;
 pub mod lang;
 pub mod page;
 pub mod regulation;
 pub mod session;
 pub mod signing;
+pub mod timeline;
 pub mod words;
 
 pub use maud::{html, Markup, PreEscaped};

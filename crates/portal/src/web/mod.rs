@@ -28,7 +28,6 @@
 mod apply;
 mod auth;
 mod catalogue;
-mod drafts;
 mod requests;
 mod slots;
 mod texts;
@@ -51,7 +50,7 @@ use std::sync::Arc;
 pub(crate) struct Pages {
     portal: Portal,
     cabinet: Cabinet,
-    drafts: drafts::Drafts,
+    drafts: qyzmet_web::drafts::Drafts,
     site: Arc<Site>,
 }
 
@@ -70,7 +69,7 @@ pub fn router(portal: Portal, cabinet: Cabinet) -> Router {
     let pages = Pages {
         portal,
         cabinet,
-        drafts: drafts::Drafts::default(),
+        drafts: qyzmet_web::drafts::Drafts::default(),
         site: site.clone(),
     };
     Router::new()

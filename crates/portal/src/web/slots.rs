@@ -25,7 +25,10 @@ use qyzmet_core::regulation::{ChannelKind, Field, Operation, Participant, Regula
 use qyzmet_core::{Lang, Text};
 use qyzmet_registries::ask::fields;
 use qyzmet_registries::schedule::{Clinic, Doctor, ScheduleRequest, ScheduleResponse, Speciality};
+use qyzmet_web::drafts::Draft;
+use qyzmet_web::filing;
 use qyzmet_web::form::{Control, Kind, Problems};
+use qyzmet_web::regulation::control;
 use qyzmet_web::session::Visitor;
 use std::collections::BTreeMap;
 
@@ -364,6 +367,55 @@ pub(crate) fn chooser(
                     (time_problem(&f.time.name, &time_error, l))
                 }
             }
+        }
+    }
+}
+
+/// The form's controls with the slot's fields as the chooser: the kit's controls
+/// (`qyzmet_web::filing::controls`) otherwise, field by field in the form's order, then the
+/// documents.
+pub(crate) fn controls(
+    v: &Visitor,
+    r: &Regulation,
+    o: &Offer,
+    d: &Draft,
+    problems: &Problems,
+) -> Markup {
+    let l = v.lang;
+    let today = filing::today();
+    let first = o.first(r);
+    html! {
+        @for f in filing::fields(r) {
+            @if o.has(&f.name) {
+                @if first.as_deref() == Some(f.name.as_str()) {
+                    (chooser(v, o, &d.values, today, problems))
+                }
+            } @else {
+                @let value = d.values.get(&f.name).map(String::as_str).unwrap_or_default();
+                @let attached = d.files.get(&f.name).map(|x| x.name.as_str());
+                (control(f, l, value, problems.of(&f.name), attached, today).render(l))
+            }
+        }
+        @if !filing::documents(r).is_empty() {
+            h2 { (texts::attachments().get(l)) }
+            @for a in filing::documents(r) {
+                (filing::document_control(a, l, d, problems).render(l))
+            }
+        }
+    }
+}
+
+/// The slot chosen, as a person reads it (the review lists the doctor by the schedule's id).
+pub(crate) fn chosen(o: &Offer, values: &BTreeMap<String, String>, lang: Lang) -> Markup {
+    let f = &o.fields;
+    let doctor = values
+        .get(&f.doctor.name)
+        .and_then(|d| doctor_name(o, d, lang));
+    let day = day(values, f).map(|d| d.format("%d.%m.%Y").to_string());
+    let time = values.get(&f.time.name);
+    html! {
+        @if let (Some(doctor), Some(day), Some(time)) = (doctor, day, time) {
+            p.notice #slot-chosen { strong { (texts::slot_choice().get(lang)) ": " } (doctor) ", " (day) ", " (time) }
         }
     }
 }

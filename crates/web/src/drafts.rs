@@ -1,5 +1,6 @@
 //! Applications being filled, between the form and the signature: the values typed and the
-//! files attached, kept in the portal's memory for their owner only.
+//! files attached, kept in the participant's memory (the portal's, a CSC's) for their owner
+//! only — the person logged in who fills the form (a citizen, or an operator for a citizen).
 //!
 //! Why in memory: the signature is made in the browser over the application, which names
 //! each file by its SHA-256, and the files are then sent with the signature; keeping them
@@ -28,9 +29,13 @@ pub struct DraftFile {
 /// One application being filled.
 #[derive(Debug, Clone)]
 pub struct Draft {
+    /// Who fills it: the user id of the person logged in.
     pub owner: String,
     pub service: String,
     pub version: u32,
+    /// Whom the application is for when that is not the owner (the citizen an operator
+    /// files for).
+    pub recipient: Option<String>,
     /// Field name → value as typed (file fields: the file's name).
     pub values: BTreeMap<String, String>,
     /// File field name or `attachments.<code>` → the file.
@@ -46,6 +51,7 @@ impl Draft {
             owner: owner.into(),
             service: service.into(),
             version,
+            recipient: None,
             values: BTreeMap::new(),
             files: BTreeMap::new(),
             made: Instant::now(),
