@@ -325,6 +325,12 @@ fn a_citizen_chooses_a_doctors_free_slot() {
             review.contains(&first) && review.contains(&doctor),
             "{review}"
         );
+        let said = text(&b, "#slot-chosen").await;
+        let name = server.platform.registries.with(|r| {
+            let d = r.doctor_schedule.doctors().iter().find(|d| d.id == doctor);
+            d.unwrap().name.clone()
+        });
+        assert!(said.contains(&name) && said.contains(&first), "{said}");
         let other = Client::login(&server, &someone);
         let app = common::application(
             "doctor-appointment",
