@@ -193,7 +193,7 @@ pub(crate) async fn fill(
     }
 }
 
-fn review_page(
+async fn review_page(
     p: &Pages,
     v: &Visitor,
     s: &Session,
@@ -201,9 +201,10 @@ fn review_page(
     r: &Regulation,
     d: &Draft,
     problems: &Problems,
-    offer: Option<&slots::Offer>,
 ) -> Response {
     let l = v.lang;
+    // Where a doctor's slot was chosen, the review says the doctor by name.
+    let offer = slots::offer(p, r, &d.values).await;
     let recipient = s.principal.login.identifier().unwrap_or_default();
     let app = filing::application(r, d, ChannelKind::Portal, &recipient);
     let edit = format!("/portal/services/{}/apply?draft={id}", r.code);
@@ -220,7 +221,7 @@ fn review_page(
         span.caption { (r.name.get(l)) }
         h1 { (texts::review_title().get(l)) }
         (filing::review(r, d, l, &texts::not_filled()))
-        @if let Some(o) = offer { (slots::chosen(o, &d.values, l)) }
+        @if let Some(o) = &offer { (slots::chosen(o, &d.values, l)) }
         p { a href=(edit) { (texts::change().get(l)) } }
         h2 { (texts::sign_title().get(l)) }
         p { (texts::sign_lead().get(l)) }
@@ -249,8 +250,7 @@ pub(crate) async fn review(State(p): State<Pages>, v: Visitor, Path(id): Path<St
     let Some(r) = p.portal.catalog().get(&d.service, d.version) else {
         return not_found(&p, &v);
     };
-    let offer = slots::offer(&p, r, &d.values).await;
-    review_page(&p, &v, s, &id, r, &d, &Problems::default(), offer.as_ref())
+    review_page(&p, &v, s, &id, r, &d, &Problems::default()).await
 }
 
 #[derive(Deserialize)]
@@ -275,17 +275,17 @@ pub(crate) async fn submit(
     let Some(r) = p.portal.catalog().get(&d.service, d.version) else {
         return not_found(&p, &v);
     };
-    let offer = slots::offer(&p, r, &d.values).await;
     // A slot chosen in the form may have been taken since: said at its field, nothing filed.
     let mut taken = Problems::default();
     slots::check(&p, r, &d.values, &mut taken).await;
     if !taken.is_empty() {
+        let offer = slots::offer(&p, r, &d.values).await;
         return form_page(&p, &v, r, Some(&id), &d, &taken, offer.as_ref());
     }
     if signed.cms.is_empty() {
         let mut problems = Problems::default();
         problems.add("", signing::needs_script());
-        return review_page(&p, &v, s, &id, r, &d, &problems, offer.as_ref());
+        return review_page(&p, &v, s, &id, r, &d, &problems).await;
     }
     let filing = filing::signed_filing(r, &d, signed.cms);
     match p.cabinet.file(s, filing).await {
@@ -296,11 +296,11 @@ pub(crate) async fn submit(
         Ok(FilingAnswer::Refused(refused)) => {
             let e: ApiError = refused.into();
             let problems = filing::refusal_problems(&e);
-            review_page(&p, &v, s, &id, r, &d, &problems, offer.as_ref())
+            review_page(&p, &v, s, &id, r, &d, &problems).await
         }
         Err(e) if e.status.is_client_error() => {
             let problems = filing::refusal_problems(&e);
-            review_page(&p, &v, s, &id, r, &d, &problems, offer.as_ref())
+            review_page(&p, &v, s, &id, r, &d, &problems).await
         }
         Err(e) => p.refused(&v, &e),
     }
