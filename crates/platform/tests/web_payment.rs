@@ -170,6 +170,7 @@ fn a_citizen_pays_the_invoice_on_the_request_page() {
         // Paying again is not offered, and is refused.
         let again = api.post(&format!("/api/portal/requests/{id}/pay"), json!({"payment_ref": "X-1"}));
         assert_eq!(again.status, 409, "{:?}", again.body);
+        assert_eq!(again.body["code"], "request.out_of_turn", "{:?}", again.body);
         // The payment gateway holds it paid by that card (its last four digits only).
         let paid = server.platform.registries.with(|r| r.payment_gateway.invoice(&number).cloned()).unwrap();
         assert!(paid.confirmed(), "{paid:?}");

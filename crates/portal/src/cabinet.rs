@@ -234,8 +234,9 @@ impl Cabinet {
         // Reading it applies the provider's access policy: someone else's request is refused.
         let req = self.request(session, id).await?;
         if !awaits_payment(&req) {
+            // The provider's IS's code for an act out of turn; said here before any charge.
             return Err(ApiError::conflict(
-                "payment.not_awaited",
+                "request.out_of_turn",
                 Text::new(
                     "Бұл өтінім төлемді күтпейді",
                     "Эта заявка не ожидает оплаты",
