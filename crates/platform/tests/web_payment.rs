@@ -123,6 +123,13 @@ fn a_citizen_pays_the_invoice_on_the_request_page() {
         let field = b.find(Locator::Css("#f-card-number")).await.unwrap();
         assert_eq!(field.attr("autocomplete").await.unwrap().as_deref(), Some("cc-number"));
         assert!(text(&b, "label[for=f-card-number]").await.contains("Номер карты"));
+        // The browser's own rule first: letters are not a card number.
+        fill(&b, "#f-card-number", "abcd efgh ijkl").await;
+        let valid = b
+            .execute("return document.getElementById('f-card-number').checkValidity()", vec![])
+            .await
+            .unwrap();
+        assert_eq!(valid, json!(false), "the field's pattern applies");
 
         // A card the demo bank declines: its reason at the field and in the summary.
         pay_with(&b, "4000 0000 0000 9995", "12/30").await;
