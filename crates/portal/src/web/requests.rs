@@ -705,3 +705,53 @@ pub(crate) async fn mark_read(State(p): State<Pages>, v: Visitor, Path(id): Path
         Err(e) => p.refused(&v, &e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_and_rates_in_words() {
+        assert_eq!(tenge(4325), "4\u{a0}325\u{a0}₸");
+        assert_eq!(tenge(999), "999\u{a0}₸");
+        assert_eq!(tenge(1_234_567), "1\u{a0}234\u{a0}567\u{a0}₸");
+        assert_eq!(rate(1000), "1");
+        assert_eq!(rate(500), "0.5");
+        assert_eq!(rate(2250), "2.25");
+    }
+
+    #[test]
+    fn the_card_as_typed() {
+        assert_eq!(expiry("09/28"), Some((9, 2028)));
+        assert_eq!(expiry(" 12 / 2030 "), Some((12, 2030)));
+        assert_eq!(expiry("13/28"), None);
+        assert_eq!(expiry("0928"), None);
+        assert_eq!(expiry("09/2"), None);
+        let card = |n: &str, e: &str| CardForm {
+            card_number: n.into(),
+            card_expiry: e.into(),
+            paid: None,
+        };
+        match card_of(&card("4242 4242-4242 4242", "09/28")) {
+            Ok(PayWith::Card {
+                number,
+                expiry_month,
+                expiry_year,
+            }) => assert_eq!(
+                (number.as_str(), expiry_month, expiry_year),
+                ("4242424242424242", 9, 2028)
+            ),
+            other => panic!("{other:?}"),
+        }
+        let Err(p) = card_of(&card("", "")) else {
+            panic!()
+        };
+        assert_eq!(p.of("card_number"), Some(&texts::card_number_required()));
+        assert_eq!(p.of("card_expiry"), Some(&texts::card_expiry_required()));
+        let Err(p) = card_of(&card("4242 abcd", "9-28")) else {
+            panic!()
+        };
+        assert_eq!(p.of("card_number"), Some(&texts::card_number_digits()));
+        assert_eq!(p.of("card_expiry"), Some(&texts::card_expiry_format()));
+    }
+}

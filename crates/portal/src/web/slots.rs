@@ -443,3 +443,82 @@ pub(crate) fn choice_form(action: &str, draft: Option<&str>) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qyzmet_core::regulation::Catalog;
+
+    fn catalog() -> Catalog {
+        let sources = [
+            (
+                "doctor-appointment.toml",
+                include_str!("../../../../regulations/doctor-appointment.toml"),
+            ),
+            (
+                "doctor-home-call.toml",
+                include_str!("../../../../regulations/doctor-home-call.toml"),
+            ),
+        ];
+        let (catalog, problems) = Catalog::from_sources(&sources);
+        assert!(problems.is_empty(), "{problems:?}");
+        catalog
+    }
+
+    #[test]
+    fn the_regulation_says_which_form_chooses_a_slot() {
+        let c = catalog();
+        let f = slot_fields(c.latest("doctor-appointment").unwrap()).unwrap();
+        assert_eq!(
+            (
+                f.doctor.name.as_str(),
+                f.date.name.as_str(),
+                f.time.name.as_str()
+            ),
+            ("doctor", "appointment_date", "appointment_time")
+        );
+        // A home call (another of the clinics' services) chooses no slot.
+        assert!(slot_fields(c.latest("doctor-home-call").unwrap()).is_none());
+    }
+
+    #[test]
+    fn another_doctor_or_day_drops_the_time_chosen() {
+        let c = catalog();
+        let r = c.latest("doctor-appointment").unwrap();
+        let mut values: BTreeMap<String, String> = [
+            ("doctor", "D-1-1"),
+            ("appointment_date", "2026-12-10"),
+            ("appointment_time", "08:00"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let query = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        // The same doctor and day (and other parameters) keep it.
+        take_query(
+            r,
+            &mut values,
+            &query(&[("doctor", "D-1-1"), ("lang", "ru")]),
+        );
+        assert_eq!(
+            values.get("appointment_time").map(String::as_str),
+            Some("08:00")
+        );
+        assert!(!values.contains_key("lang"));
+        take_query(
+            r,
+            &mut values,
+            &query(&[("appointment_date", "2026-12-11")]),
+        );
+        assert_eq!(
+            values.get("appointment_date").map(String::as_str),
+            Some("2026-12-11")
+        );
+        assert!(!values.contains_key("appointment_time"));
+    }
+}
