@@ -1,5 +1,10 @@
 //! The employee's workplace over HTTP, and the SLA view for monitors.
 //!
+//! Each handler reads its input and calls a function the workplace's pages ([`crate::web`])
+//! call too (`queue_of`, `open`, `attachment_of`, `take_into_work`, `decide_on`,
+//! `extend_deadline`, `perform_other`, `result_to_sign`, `sign_result_with`), so that a page
+//! and the JSON API check and do exactly the same.
+//!
 //! | route | who | what |
 //! |---|---|---|
 //! | `GET  /api/agency/queue` | provider staff | the organisation's requests, earliest deadline (overdue) first |
@@ -87,7 +92,7 @@ fn not_staff() -> ApiError {
 }
 
 /// The provider staff's organisation, or a refusal.
-fn staff_org(p: &Principal) -> Result<&str, ApiError> {
+pub(crate) fn staff_org(p: &Principal) -> Result<&str, ApiError> {
     let staff = [
         AccountRole::Employee,
         AccountRole::Signer,
@@ -132,18 +137,21 @@ struct QueueQuery {
 }
 
 #[derive(Serialize)]
-struct QueueItem {
-    id: String,
-    number: String,
-    service: String,
-    channel: qyzmet_core::regulation::ChannelKind,
-    recipient: String,
-    status: qyzmet_core::regulation::Status,
-    deadline: Option<chrono::DateTime<Utc>>,
+pub(crate) struct QueueItem {
+    pub(crate) id: String,
+    pub(crate) number: String,
+    pub(crate) service: String,
+    /// The regulation's version the request is pinned to (for its name on the pages).
+    #[serde(skip)]
+    pub(crate) version: u32,
+    pub(crate) channel: qyzmet_core::regulation::ChannelKind,
+    pub(crate) recipient: String,
+    pub(crate) status: qyzmet_core::regulation::Status,
+    pub(crate) deadline: Option<chrono::DateTime<Utc>>,
     /// Seconds until the current action's deadline; negative when overdue.
-    time_left_seconds: Option<i64>,
-    overdue: bool,
-    received_at: chrono::DateTime<Utc>,
+    pub(crate) time_left_seconds: Option<i64>,
+    pub(crate) overdue: bool,
+    pub(crate) received_at: chrono::DateTime<Utc>,
 }
 
 async fn queue(
@@ -152,11 +160,30 @@ async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> Result<Json<Vec<QueueItem>>, ApiError> {
     let _ = q.lang;
-    let org = staff_org(&session.principal)?;
+    Ok(Json(
+        queue_of(
+            &agency,
+            &session.principal,
+            q.status.as_deref(),
+            q.overdue == Some(true),
+        )
+        .await?,
+    ))
+}
+
+/// The queue of `p`'s organisation, earliest deadline (overdue) first: only `status` when
+/// given, only the overdue when asked. The JSON API and the workplace's page both list this.
+pub(crate) async fn queue_of(
+    agency: &AgencyIs,
+    p: &Principal,
+    status: Option<&str>,
+    overdue: bool,
+) -> Result<Vec<QueueItem>, ApiError> {
+    let org = staff_org(p)?;
     let now = Utc::now();
     let mut filter = QueueFilter::default();
-    if let Some(s) = q.status {
-        let status = serde_json::from_value(Value::String(s.clone())).map_err(|_| {
+    if let Some(s) = status {
+        let status = serde_json::from_value(Value::String(s.to_string())).map_err(|_| {
             ApiError::bad_request(
                 "queue.status",
                 Text::new(
@@ -168,7 +195,7 @@ async fn queue(
         })?;
         filter.statuses.push(status);
     }
-    if q.overdue == Some(true) {
+    if overdue {
         filter.overdue_at = Some(now);
     }
     let list = agency
@@ -176,42 +203,86 @@ async fn queue(
         .store
         .requests_for_provider(org, &filter)
         .await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|r| QueueItem {
-                id: r.id.to_string(),
-                number: r.number.clone(),
-                service: r.regulation.clone(),
-                channel: r.channel,
-                recipient: r.recipient.to_string(),
-                status: r.status,
-                deadline: r.deadline,
-                time_left_seconds: r.deadline.map(|d| (d - now).num_seconds()),
-                overdue: r.overdue_at(now),
-                received_at: r.created_at,
-            })
-            .collect(),
-    ))
+    Ok(list
+        .into_iter()
+        .map(|r| QueueItem {
+            id: r.id.to_string(),
+            number: r.number.clone(),
+            service: r.regulation.clone(),
+            version: r.version,
+            channel: r.channel,
+            recipient: r.recipient.to_string(),
+            status: r.status,
+            deadline: r.deadline,
+            time_left_seconds: r.deadline.map(|d| (d - now).num_seconds()),
+            overdue: r.overdue_at(now),
+            received_at: r.created_at,
+        })
+        .collect())
 }
 
 use qyzmet_api::view;
+
+/// A request as provider staff see it: the stored request, its engine state, whom it waits
+/// for (by its pinned regulation) and its attachments.
+pub(crate) struct Opened {
+    pub(crate) req: Request,
+    pub(crate) st: RequestState,
+    pub(crate) waiting: Option<Waiting>,
+    pub(crate) attachments: Vec<qyzmet_store::AttachmentInfo>,
+}
+
+/// Open request `id` for `p`, who must be provider staff allowed to read it.
+pub(crate) async fn open(agency: &AgencyIs, p: &Principal, id: &str) -> Result<Opened, ApiError> {
+    staff_org(p)?;
+    let req = readable(agency, p, id).await?;
+    let st = state_of(&req)?;
+    let waiting = agency
+        .inner
+        .catalog
+        .get(&req.summary.regulation, req.summary.version)
+        .and_then(|reg| Engine::new(reg, &agency.inner.calendar).waiting(&st));
+    let attachments = agency.inner.store.attachments(&req.summary.id).await?;
+    Ok(Opened {
+        req,
+        st,
+        waiting,
+        attachments,
+    })
+}
 
 async fn show(
     State(agency): State<AgencyIs>,
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    staff_org(&session.principal)?;
-    let i = &agency.inner;
-    let (req, mut v) =
-        qyzmet_api::requests::shown(&i.store, &i.catalog, &i.calendar, &session.principal, &id)
-            .await?;
-    let files = agency.inner.store.attachments(&req.summary.id).await?;
-    v["attachments"] = json!(files
+    let o = open(&agency, &session.principal, &id).await?;
+    let mut v = view(&o.req, &o.st, o.waiting);
+    v["attachments"] = json!(o
+        .attachments
         .iter()
         .map(|a| json!({"id": a.id, "name": a.name, "media_type": a.media_type, "size": a.size, "sha256": a.sha256}))
         .collect::<Vec<_>>());
     Ok(Json(v))
+}
+
+/// Attachment `aid` of request `id`, if `p` may read the request.
+pub(crate) async fn attachment_of(
+    agency: &AgencyIs,
+    p: &Principal,
+    id: &str,
+    aid: &str,
+) -> Result<qyzmet_store::Attachment, ApiError> {
+    let req = readable(agency, p, id).await?;
+    let a = agency
+        .inner
+        .store
+        .attachment(&AttachmentId(aid.to_string()))
+        .await?;
+    if a.info.request != req.summary.id {
+        return Err(ApiError::not_found("attachment"));
+    }
+    Ok(a)
 }
 
 async fn attachment(
@@ -220,11 +291,7 @@ async fn attachment(
     Path((id, aid)): Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let req = readable(&agency, &session.principal, &id).await?;
-    let a = agency.inner.store.attachment(&AttachmentId(aid)).await?;
-    if a.info.request != req.summary.id {
-        return Err(ApiError::not_found("attachment"));
-    }
+    let a = attachment_of(&agency, &session.principal, &id, &aid).await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, a.info.media_type.clone())],
         a.content,
@@ -270,7 +337,7 @@ async fn file(
     Ok((code, Json(answer)))
 }
 
-fn no_iin() -> ApiError {
+pub(crate) fn no_iin() -> ApiError {
     ApiError::forbidden(
         "auth.no_iin",
         Text::new(
@@ -282,7 +349,7 @@ fn no_iin() -> ApiError {
 }
 
 /// The role in which `p` may act for a step of `role` (`None`: any of the unit's staff).
-fn acting_role(p: &Principal, role: Option<Role>) -> Result<Option<Role>, ApiError> {
+pub(crate) fn acting_role(p: &Principal, role: Option<Role>) -> Result<Option<Role>, ApiError> {
     let holds = |r: Role| {
         let a = match r {
             Role::Employee => AccountRole::Employee,
@@ -302,7 +369,7 @@ fn acting_role(p: &Principal, role: Option<Role>) -> Result<Option<Role>, ApiErr
 }
 
 /// The staff unit that performs a unit's person steps.
-fn staff_unit(unit: Participant) -> Participant {
+pub(crate) fn staff_unit(unit: Participant) -> Participant {
     match unit {
         Participant::AgencyIs | Participant::Commission => Participant::Provider,
         Participant::CscIs | Participant::Courier => Participant::Csc,
@@ -383,19 +450,21 @@ async fn actionable(
     Ok((req, st))
 }
 
-async fn staff_step(
-    agency: AgencyIs,
-    session: Session,
-    id: String,
+/// Do the person step `operation` the request waits for, as `session`'s provider staff
+/// member, and run the request on as far as it goes.
+pub(crate) async fn staff_step(
+    agency: &AgencyIs,
+    session: &Session,
+    id: &str,
     operation: Operation,
     facts: BTreeMap<Check, bool>,
     outcome: Option<Outcome>,
     grounds: Option<String>,
-) -> Result<Json<Value>, ApiError> {
-    let (req, st) = actionable(&agency, &session, &id, StaffAct::Process).await?;
+) -> Result<Request, ApiError> {
+    let (req, st) = actionable(agency, session, id, StaffAct::Process).await?;
     let reg = agency.regulation(&req.summary.regulation, req.summary.version)?;
     let req = perform(
-        &agency,
+        agency,
         &req,
         &st,
         reg,
@@ -406,8 +475,7 @@ async fn staff_step(
         grounds,
     )
     .await?;
-    let req = agency.drive(req).await?;
-    respond(&agency, &req)
+    agency.drive(req).await
 }
 
 fn respond(agency: &AgencyIs, req: &Request) -> Result<Json<Value>, ApiError> {
@@ -422,6 +490,16 @@ async fn take(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
+    let req = take_into_work(&agency, &session, &id).await?;
+    respond(&agency, &req)
+}
+
+/// Take request `id` into work.
+pub(crate) async fn take_into_work(
+    agency: &AgencyIs,
+    session: &Session,
+    id: &str,
+) -> Result<Request, ApiError> {
     staff_step(
         agency,
         session,
@@ -436,14 +514,14 @@ async fn take(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Decision {
-    outcome: Outcome,
+pub(crate) struct Decision {
+    pub(crate) outcome: Outcome,
     /// The grounds of a motivated refusal (required for one).
     #[serde(default)]
-    grounds: Option<String>,
+    pub(crate) grounds: Option<String>,
     /// What the employee established, when the decision checks a condition.
     #[serde(default)]
-    facts: BTreeMap<Check, bool>,
+    pub(crate) facts: BTreeMap<Check, bool>,
 }
 
 async fn decide(
@@ -452,18 +530,34 @@ async fn decide(
     Path(id): Path<String>,
     Body(d): Body<Decision>,
 ) -> Result<Json<Value>, ApiError> {
+    let req = decide_on(&agency, &session, &id, d).await?;
+    respond(&agency, &req)
+}
+
+/// A motivated refusal without its grounds.
+pub(crate) fn grounds_required() -> ApiError {
+    ApiError::unprocessable(
+        "decision.grounds_required",
+        Text::new(
+            "Дәлелді бас тартуда негіздеме жазылуы керек",
+            "Мотивированный отказ должен содержать обоснование",
+            "A motivated refusal must state its grounds",
+        ),
+    )
+}
+
+/// Decide request `id`: positive, interim, or a motivated refusal with its grounds.
+pub(crate) async fn decide_on(
+    agency: &AgencyIs,
+    session: &Session,
+    id: &str,
+    d: Decision,
+) -> Result<Request, ApiError> {
     if d.outcome == Outcome::Refusal && d.grounds.as_deref().is_none_or(|g| g.trim().is_empty()) {
-        return Err(ApiError::unprocessable(
-            "decision.grounds_required",
-            Text::new(
-                "Дәлелді бас тартуда негіздеме жазылуы керек",
-                "Мотивированный отказ должен содержать обоснование",
-                "A motivated refusal must state its grounds",
-            ),
-        ));
+        return Err(grounds_required());
     }
     // A decision that a condition makes (the grounds hold or not) is said as that fact.
-    let (req, st) = actionable(&agency, &session, &id, StaffAct::Process).await?;
+    let (req, st) = actionable(agency, session, id, StaffAct::Process).await?;
     let reg = agency.regulation(&req.summary.regulation, req.summary.version)?;
     let engine = Engine::new(reg, &agency.inner.calendar);
     let mut facts = d.facts;
@@ -480,7 +574,7 @@ async fn decide(
         }
     }
     let req = perform(
-        &agency,
+        agency,
         &req,
         &st,
         reg,
@@ -493,16 +587,15 @@ async fn decide(
     .await?;
     // A refusal by a condition carries the regulation's message; the employee's grounds are
     // kept beside it.
-    let req = agency.drive(req).await?;
-    respond(&agency, &req)
+    agency.drive(req).await
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Extension {
+pub(crate) struct Extension {
     /// The new deadline, on Kazakhstan's clock (`YYYY-MM-DDTHH:MM:SS`).
-    until: NaiveDateTime,
-    reason: String,
+    pub(crate) until: NaiveDateTime,
+    pub(crate) reason: String,
 }
 
 async fn extend(
@@ -511,18 +604,34 @@ async fn extend(
     Path(id): Path<String>,
     Body(x): Body<Extension>,
 ) -> Result<Json<Value>, ApiError> {
+    let req = extend_deadline(&agency, &session, &id, x).await?;
+    respond(&agency, &req)
+}
+
+/// An extension without its reason.
+pub(crate) fn reason_required() -> ApiError {
+    ApiError::unprocessable(
+        "extension.reason_required",
+        Text::new(
+            "Мерзімді ұзарту себебін жазыңыз",
+            "Укажите причину продления срока",
+            "State the reason for the extension",
+        ),
+    )
+}
+
+/// Extend request `id`'s current deadline, with the reason.
+pub(crate) async fn extend_deadline(
+    agency: &AgencyIs,
+    session: &Session,
+    id: &str,
+    x: Extension,
+) -> Result<Request, ApiError> {
     if x.reason.trim().is_empty() {
-        return Err(ApiError::unprocessable(
-            "extension.reason_required",
-            Text::new(
-                "Мерзімді ұзарту себебін жазыңыз",
-                "Укажите причину продления срока",
-                "State the reason for the extension",
-            ),
-        ));
+        return Err(reason_required());
     }
-    let (req, _) = actionable(&agency, &session, &id, StaffAct::Extend).await?;
-    let req = agency
+    let (req, _) = actionable(agency, session, id, StaffAct::Extend).await?;
+    agency
         .apply(
             &req,
             Input::Extend {
@@ -535,8 +644,7 @@ async fn extend(
             },
             Vec::new(),
         )
-        .await?;
-    respond(&agency, &req)
+        .await
 }
 
 async fn perform_route(
@@ -545,17 +653,29 @@ async fn perform_route(
     Path(id): Path<String>,
     Body(b): Body<Perform>,
 ) -> Result<Json<Value>, ApiError> {
+    let req = perform_other(&agency, &session, &id, b.operation, b.facts).await?;
+    respond(&agency, &req)
+}
+
+/// Another person step than taking, deciding and signing, by its operation.
+pub(crate) async fn perform_other(
+    agency: &AgencyIs,
+    session: &Session,
+    id: &str,
+    operation: Operation,
+    facts: BTreeMap<Check, bool>,
+) -> Result<Request, ApiError> {
     if matches!(
-        b.operation,
+        operation,
         Operation::SignResult | Operation::Decide | Operation::TakeIntoWork
     ) {
         return Err(out_of_turn());
     }
-    staff_step(agency, session, id, b.operation, b.facts, None, None).await
+    staff_step(agency, session, id, operation, facts, None, None).await
 }
 
 /// Whether the request waits for its result to be signed.
-fn waits_for_signature(engine: &Engine, st: &RequestState) -> bool {
+pub(crate) fn waits_for_signature(engine: &Engine, st: &RequestState) -> bool {
     matches!(
         engine.waiting(st),
         Some(Waiting::Person {
@@ -565,20 +685,41 @@ fn waits_for_signature(engine: &Engine, st: &RequestState) -> bool {
     )
 }
 
+/// The result document of a request, the exact bytes its signer signs, and whether the
+/// request waits for that signature now.
+pub(crate) struct ToSign {
+    pub(crate) document: crate::result::ResultDocument,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) awaiting: bool,
+}
+
+/// The result of request `id` to sign, for provider staff `p`.
+pub(crate) async fn result_to_sign(
+    agency: &AgencyIs,
+    p: &Principal,
+    id: &str,
+) -> Result<ToSign, ApiError> {
+    staff_org(p)?;
+    let req = readable(agency, p, id).await?;
+    let st = state_of(&req)?;
+    let reg = agency.regulation(&req.summary.regulation, req.summary.version)?;
+    Ok(ToSign {
+        document: crate::result::document(reg, &req.summary, &st),
+        bytes: crate::result::draft(reg, &req.summary, &st),
+        awaiting: waits_for_signature(&Engine::new(reg, &agency.inner.calendar), &st),
+    })
+}
+
 async fn result_draft(
     State(agency): State<AgencyIs>,
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    staff_org(&session.principal)?;
-    let req = readable(&agency, &session.principal, &id).await?;
-    let st = state_of(&req)?;
-    let reg = agency.regulation(&req.summary.regulation, req.summary.version)?;
-    let bytes = crate::result::draft(reg, &req.summary, &st);
+    let t = result_to_sign(&agency, &session.principal, &id).await?;
     Ok(Json(json!({
-        "document": crate::result::document(reg, &req.summary, &st),
-        "to_sign": STANDARD.encode(&bytes),
-        "awaiting_signature": waits_for_signature(&Engine::new(reg, &agency.inner.calendar), &st),
+        "document": t.document,
+        "to_sign": STANDARD.encode(&t.bytes),
+        "awaiting_signature": t.awaiting,
     })))
 }
 
@@ -595,14 +736,26 @@ async fn sign_result(
     Path(id): Path<String>,
     Body(b): Body<SignedResult>,
 ) -> Result<Json<Value>, ApiError> {
-    let (req, st) = actionable(&agency, &session, &id, StaffAct::SignResult).await?;
+    let req = sign_result_with(&agency, &session, &id, &b.cms).await?;
+    respond(&agency, &req)
+}
+
+/// The result of request `id` signed by `session`'s staff member with their own key: `cms`
+/// (base64 DER) must be over exactly the result draft's bytes, by the person logged in.
+pub(crate) async fn sign_result_with(
+    agency: &AgencyIs,
+    session: &Session,
+    id: &str,
+    cms: &str,
+) -> Result<Request, ApiError> {
+    let (req, st) = actionable(agency, session, id, StaffAct::SignResult).await?;
     let reg = agency.regulation(&req.summary.regulation, req.summary.version)?;
     let engine = Engine::new(reg, &agency.inner.calendar);
     if !waits_for_signature(&engine, &st) {
         return Err(out_of_turn());
     }
     let iin = session.user.iin.ok_or_else(no_iin)?;
-    let der = STANDARD.decode(b.cms.as_bytes()).map_err(|_| {
+    let der = STANDARD.decode(cms.as_bytes()).map_err(|_| {
         ApiError::bad_request(
             "signature.not_base64",
             Text::new(
@@ -663,7 +816,6 @@ async fn sign_result(
             vec![signature],
         )
         .await?;
-    let req = agency.drive(req).await?;
     let _ = local(now);
-    respond(&agency, &req)
+    agency.drive(req).await
 }

@@ -5,7 +5,8 @@
 //! e-signature crate, the application's form by the regulation's format-logical rules, the
 //! declared files by their hashes — and registered with a number in one transaction; then the
 //! engine runs it by its regulation. Outside systems (state databases, payment, schedules) are
-//! asked through the gateway; people act through the staff API ([`api`]) or, from a CSC,
+//! asked through the gateway; people act through the staff API ([`api`]) and its pages
+//! ([`web`], under `/agency`, calling the same functions) or, from a CSC,
 //! through the gateway's [`ACT`] service; the portal and the CSC read requests through
 //! [`READ`]. Every change is written with its history lines and
 //! its notices in one transaction.
@@ -23,6 +24,7 @@ mod questionnaire;
 mod reading;
 pub mod result;
 mod sweep;
+pub mod web;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};

@@ -7,6 +7,7 @@ use crate::{local, AgencyIs};
 use axum::extract::{Query, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
+use qyzmet_accounts::Principal;
 use qyzmet_api::{ApiError, Session};
 use qyzmet_core::regulation::Operation;
 use qyzmet_core::Text;
@@ -27,10 +28,10 @@ pub(crate) struct SlaQuery {
 /// The SLA of one service at one provider.
 #[derive(Serialize)]
 pub(crate) struct ServiceSla {
-    provider: String,
-    service: String,
+    pub provider: String,
+    pub service: String,
     #[serde(flatten)]
-    sla: Sla,
+    pub sla: Sla,
 }
 
 /// `GET /api/sla`: monitors see every provider, a head their own.
@@ -40,11 +41,24 @@ pub(crate) async fn sla(
     Query(q): Query<SlaQuery>,
 ) -> Result<Json<Vec<ServiceSla>>, ApiError> {
     let _ = q.lang;
-    let p = &session.principal;
-    let provider = match (&q.provider, p.has(qyzmet_accounts::Role::Monitor)) {
+    Ok(Json(
+        figures(&agency, &session.principal, q.provider, q.service).await?,
+    ))
+}
+
+/// The SLA per service and provider that `p` may see: of `provider` (a monitor any, a head
+/// their own), or — without one — every provider for a monitor, their own for a head; of one
+/// service or all.
+pub(crate) async fn figures(
+    agency: &AgencyIs,
+    p: &Principal,
+    provider: Option<String>,
+    service: Option<String>,
+) -> Result<Vec<ServiceSla>, ApiError> {
+    let provider = match (provider, p.has(qyzmet_accounts::Role::Monitor)) {
         (Some(code), _) => {
-            p.can_view_sla(code).map_err(crate::api::denied)?;
-            Some(code.clone())
+            p.can_view_sla(&code).map_err(crate::api::denied)?;
+            Some(code)
         }
         (None, true) => None,
         (None, false) => {
@@ -60,7 +74,7 @@ pub(crate) async fn sla(
         .request_states(provider.as_deref(), None)
         .await?
     {
-        if q.service
+        if service
             .as_ref()
             .is_some_and(|s| *s != req.summary.regulation)
         {
@@ -74,15 +88,14 @@ pub(crate) async fn sla(
         .or_default()
         .add(&st, now);
     }
-    Ok(Json(
-        by.into_iter()
-            .map(|((provider, service), sla)| ServiceSla {
-                provider,
-                service,
-                sla,
-            })
-            .collect(),
-    ))
+    Ok(by
+        .into_iter()
+        .map(|((provider, service), sla)| ServiceSla {
+            provider,
+            service,
+            sla,
+        })
+        .collect())
 }
 
 /// What one sweep did.

@@ -22,4 +22,4 @@ pub use error::{localize, ApiError};
 pub use lang::{accepted, lang_of, Language};
 pub use qyzmet_accounts::Principal;
 pub use requests::{denied, readable, view};
-pub use session::{principal_of, Session};
+pub use session::{principal_of, unauthenticated, Session};

@@ -37,7 +37,8 @@ pub async fn principal_of(store: &Store, user: &User) -> Result<Principal, ApiEr
     })
 }
 
-pub(crate) fn unauthenticated() -> ApiError {
+/// No session, or an expired one: log in.
+pub fn unauthenticated() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
         "auth.required",

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod registries;
 pub mod road;
 pub mod roles;
+mod web;
 
 use axum::Router;
 use qyzmet_agency::AgencyIs;
@@ -109,7 +110,8 @@ fn join(role: Role, parts: &Parts, road: &mut Road) -> Result<Option<AgencyIs>, 
     Ok(None)
 }
 
-/// The HTTP API of `role`'s participants.
+/// The HTTP API of `role`'s participants, and their pages: the provider's workplace
+/// (`/agency`), the portal (`/portal`).
 fn routes(
     role: Role,
     store: &Store,
@@ -119,7 +121,11 @@ fn routes(
 ) -> Router {
     match role {
         Role::Agency => agency
-            .map(|a| qyzmet_agency::api::router(a.clone()))
+            .map(|a| {
+                qyzmet_agency::api::router(a.clone())
+                    .merge(qyzmet_agency::web::router(a.clone()))
+                    .merge(qyzmet_agency::web::oversight::router(a.clone()))
+            })
             .unwrap_or_default(),
         Role::Portal => qyzmet_portal::router(qyzmet_portal::Portal::new(catalog.clone()))
             .merge(qyzmet_portal::cabinet::router(
@@ -138,15 +144,18 @@ fn routes(
     }
 }
 
-/// What every node serves: where it has people, sessions, the API's description and the pages'
-/// assets (once per node, whichever participants' pages it serves); the gateway's operations,
+/// What every node serves: where it has people, sessions, the API's description, the pages'
+/// assets (once per node, whichever participants' pages it serves) and the start page `/`
+/// with the ways in to them; the gateway's operations,
 /// errors in the person's language, the body limit.
-fn around(routes: Router, store: &Store, gateway: &Gateway, people: bool) -> Router {
+fn around(routes: Router, store: &Store, gateway: &Gateway, roles: &[Role]) -> Router {
+    let people = roles.iter().any(|r| *r != Role::Registries);
     let routes = if people {
         routes
             .merge(qyzmet_api::sessions::router(store.clone()))
             .merge(qyzmet_api::openapi::router())
             .merge(qyzmet_web::assets::router())
+            .merge(web::home::router(store.clone(), roles))
     } else {
         routes
     };
@@ -200,7 +209,7 @@ impl Platform {
                 Some(&self.agency),
             ))
         });
-        around(all, &self.store, &self.gateway, true)
+        around(all, &self.store, &self.gateway, &Role::ALL)
     }
 }
 
@@ -227,11 +236,6 @@ impl Node {
             &self.catalog,
             self.agency.as_ref(),
         );
-        around(
-            own,
-            &self.store,
-            &self.gateway,
-            self.role != Role::Registries,
-        )
+        around(own, &self.store, &self.gateway, &[self.role])
     }
 }

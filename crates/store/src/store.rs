@@ -1703,6 +1703,33 @@ impl Store {
         rows.into_iter().map(RequestRow::into_request).collect()
     }
 
+    /// Every questionnaire answered, as `(provider code, service, answers)`: of one provider,
+    /// or of all. For the monitors' summary; answers are few (one per finished request).
+    pub async fn all_answers(
+        &self,
+        provider_code: Option<&str>,
+    ) -> Result<Vec<(String, String, Value)>> {
+        let sql = format!(
+            "SELECT o.code, r.regulation, a.answers FROM answers a \
+             JOIN requests r ON r.id = a.request_id \
+             JOIN organisations o ON o.id = r.provider_id{} \
+             ORDER BY o.code, r.regulation, a.at",
+            if provider_code.is_some() {
+                " WHERE o.code = $1"
+            } else {
+                ""
+            }
+        );
+        let rows: Vec<(String, String, Json<Value>)> = on_read!(self, |p| {
+            let mut q = sqlx::query_as(&sql);
+            if let Some(code) = provider_code {
+                q = q.bind(code);
+            }
+            q.fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(|(o, r, a)| (o, r, a.0)).collect())
+    }
+
     /// A request's questionnaire answers, if given.
     pub async fn answers(&self, request: &RequestId) -> Result<Option<Value>> {
         let v: Option<Json<Value>> = on_read!(self, |p| {

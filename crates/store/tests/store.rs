@@ -944,7 +944,17 @@ both!(signatures_and_answers, |ctx: Ctx| async move {
     assert_eq!(s.answers(&id).await.unwrap(), None);
     let answers = json!({ "satisfied": 5, "comment": "рахмет" });
     s.save_answers(&id, &answers, t0()).await.unwrap();
-    assert_eq!(s.answers(&id).await.unwrap(), Some(answers));
+    assert_eq!(s.answers(&id).await.unwrap(), Some(answers.clone()));
+    let all = s.all_answers(None).await.unwrap();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].2, answers);
+    let provider = all[0].0.clone();
+    assert_eq!(s.all_answers(Some(&provider)).await.unwrap().len(), 1);
+    assert!(s
+        .all_answers(Some("another-provider"))
+        .await
+        .unwrap()
+        .is_empty());
     let e = s.save_answers(&id, &json!({}), t0()).await.unwrap_err();
     assert!(matches!(e, StoreError::AlreadyAnswered(_)));
     let e = s

@@ -130,3 +130,15 @@ pub async fn click(b: &Browser, css: &str) {
 pub async fn body(b: &Browser) -> String {
     text(b, "body").await
 }
+
+/// Log in at the staff's log-in page (`/agency/login`, in Russian) as `login`.
+pub async fn staff_log_in(b: &Browser, base: &str, login: &str, password: &str) {
+    b.goto(&format!("{base}/agency/login?lang=ru"))
+        .await
+        .unwrap();
+    heading(b, "Вход сотрудника").await;
+    fill(b, "#f-login", login).await;
+    fill(b, "#f-password", password).await;
+    click(b, "form[action='/agency/login'] button").await;
+    text(b, ".user").await;
+}

@@ -1,0 +1,3 @@
+//! The platform's own page: the start page of a node.
+
+pub mod home;
