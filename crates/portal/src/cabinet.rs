@@ -36,7 +36,10 @@ use qyzmet_gateway::services::{
 use qyzmet_gateway::Gateway;
 use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse};
 use qyzmet_registries::gbd_ul::{GbdUlRequest, GbdUlResponse};
-use qyzmet_registries::payment::{PaymentRequest, PaymentResponse};
+use qyzmet_registries::payment::{
+    CardDecline, Invoice, InvoiceState, PaymentRequest, PaymentResponse,
+};
+use qyzmet_registries::schedule::{ScheduleRequest, ScheduleResponse};
 use qyzmet_registries::{RegistryRequest, RegistryResponse};
 use qyzmet_store::{NewUser, Notification, PasswordHash, Role, Store};
 use serde::Deserialize;
@@ -197,6 +200,107 @@ impl Cabinet {
         Ok(())
     }
 
+    /// The request (as [`Cabinet::request`]) and, while it waits for its payment, its invoice
+    /// as the payment gateway holds it (the invoice id is the request's number).
+    pub async fn invoice(
+        &self,
+        session: &Session,
+        id: &str,
+    ) -> Result<(Value, Option<Invoice>), ApiError> {
+        let req = self.request(session, id).await?;
+        if !awaits_payment(&req) {
+            return Ok((req, None));
+        }
+        let invoice_id = req["number"].as_str().unwrap_or_default().to_string();
+        let answer = self
+            .ask(RegistryRequest::PaymentGateway(PaymentRequest::Status {
+                invoice_id,
+            }))
+            .await?;
+        let invoice = match answer {
+            RegistryResponse::PaymentGateway(PaymentResponse::Status { invoice, .. }) => {
+                Some(invoice)
+            }
+            _ => None,
+        };
+        Ok((req, invoice))
+    }
+
+    /// Pay the invoice of the recipient's own request waiting for its payment, through the
+    /// payment gateway; once it confirms, the provider's IS is told (`agency.act`) and the
+    /// request moves on. A payment the gateway declines, or a card it does not take, changes
+    /// nothing and is an error naming the form's field (`details[].field`).
+    pub async fn pay(&self, session: &Session, id: &str, with: PayWith) -> Result<Value, ApiError> {
+        // Reading it applies the provider's access policy: someone else's request is refused.
+        let req = self.request(session, id).await?;
+        if !awaits_payment(&req) {
+            // The provider's IS's code for an act out of turn; said here before any charge.
+            return Err(ApiError::conflict(
+                "request.out_of_turn",
+                Text::new(
+                    "Бұл өтінім төлемді күтпейді",
+                    "Эта заявка не ожидает оплаты",
+                    "This request is not waiting for a payment",
+                ),
+            ));
+        }
+        let invoice_id = req["number"].as_str().unwrap_or_default().to_string();
+        let request = match with {
+            // Paid before (the provider's IS was not told then): nothing is charged again.
+            PayWith::AlreadyPaid => PaymentRequest::Status { invoice_id },
+            PayWith::Reference(payment_ref) => PaymentRequest::Pay {
+                invoice_id,
+                payment_ref,
+            },
+            PayWith::Card {
+                number,
+                expiry_month,
+                expiry_year,
+            } => PaymentRequest::PayByCard {
+                invoice_id,
+                card_number: number,
+                expiry_month,
+                expiry_year,
+            },
+        };
+        let answer = self.ask(RegistryRequest::PaymentGateway(request)).await?;
+        match answer {
+            RegistryResponse::PaymentGateway(PaymentResponse::Confirmed { .. }) => {}
+            // The provider's IS asks the payment gateway itself whether it is paid.
+            RegistryResponse::PaymentGateway(PaymentResponse::Status { .. }) => {}
+            RegistryResponse::PaymentGateway(PaymentResponse::Declined { invoice }) => {
+                return Err(declined(&invoice))
+            }
+            other => {
+                let code = other.error_code().unwrap_or("payment.declined");
+                return Err(payment_error(code));
+            }
+        }
+        let Json(status) = act_through(
+            &self.gateway,
+            PORTAL,
+            &session.principal,
+            id,
+            Act::PaymentMade,
+        )
+        .await?;
+        Ok(status)
+    }
+
+    /// Ask the doctors' schedules (clinics, doctors, a doctor's free slots): the system's
+    /// answer, or its error as a refusal.
+    pub async fn schedule(&self, request: ScheduleRequest) -> Result<ScheduleResponse, ApiError> {
+        match self.ask(RegistryRequest::DoctorSchedule(request)).await? {
+            RegistryResponse::DoctorSchedule(ScheduleResponse::Error(e)) => {
+                Err(refused_by(e.code()))
+            }
+            RegistryResponse::DoctorSchedule(answer) => Ok(answer),
+            other => Err(ApiError::internal(format!(
+                "the doctors' schedules answered for another system: {other:?}"
+            ))),
+        }
+    }
+
     /// The notices that reached the portal for this person, newest first.
     pub async fn notifications(&self, session: &Session) -> Result<Vec<Notification>, ApiError> {
         let me = recipient_only(session)?;
@@ -216,6 +320,106 @@ impl Cabinet {
     async fn read(&self, session: &Session, read: Read) -> Result<Value, ApiError> {
         read_through(&self.gateway, PORTAL, &session.principal, read).await
     }
+}
+
+/// How the recipient pays.
+#[derive(Debug, Clone)]
+pub enum PayWith {
+    /// A payment already made at a bank: its reference.
+    Reference(String),
+    /// The invoice is paid already: only tell the provider's IS (which checks it).
+    AlreadyPaid,
+    /// A card, paid through the payment gateway's bank (digits only, the expiry's month and
+    /// four-digit year).
+    Card {
+        number: String,
+        expiry_month: u32,
+        expiry_year: i32,
+    },
+}
+
+/// Whether the request (as read) waits for its payment now.
+pub fn awaits_payment(req: &Value) -> bool {
+    req["finished"] != Value::Bool(true)
+        && req["waiting"]["waiting_for"] == "outside"
+        && req["waiting"]["operation"] == "pay"
+}
+
+/// A declined payment: the bank's reason, at the card number (an expired card: at its expiry).
+fn declined(invoice: &Invoice) -> ApiError {
+    let reason = match &invoice.state {
+        InvoiceState::Declined { reason, .. } => reason.clone(),
+        _ => String::new(),
+    };
+    let (code, field, message) = match CardDecline::from_code(&reason) {
+        Some(d) => (
+            d.code().to_string(),
+            if d == CardDecline::Expired {
+                "card_expiry"
+            } else {
+                "card_number"
+            },
+            d.text(),
+        ),
+        None => (
+            "declined".to_string(),
+            "card_number",
+            Text::new(
+                format!("Банк төлемді қабылдамады: {reason}"),
+                format!("Банк отклонил оплату: {reason}"),
+                format!("The bank declined the payment: {reason}"),
+            ),
+        ),
+    };
+    ApiError::unprocessable(format!("payment.{code}"), message.clone()).with_details(vec![
+        serde_json::json!({ "field": field, "message": message }),
+    ])
+}
+
+/// A payment the gateway did not take, by its error's code.
+fn payment_error(code: &str) -> ApiError {
+    let (field, message) = match code {
+        "payment.invalid_card_number" => (
+            Some("card_number"),
+            Text::new(
+                "Карта нөмірі дұрыс емес: 13–19 цифрды тексеріңіз",
+                "Неверный номер карты: проверьте 13–19 цифр",
+                "The card number is not valid: check its 13 to 19 digits",
+            ),
+        ),
+        "payment.invalid_card_expiry" => (
+            Some("card_expiry"),
+            Text::new(
+                "Картаның мерзімі АА/ЖЖ пішімінде болуы керек",
+                "Срок действия карты должен быть в формате ММ/ГГ",
+                "The card's expiry date must be as MM/YY",
+            ),
+        ),
+        "payment.already_paid" => (
+            None,
+            Text::new(
+                "Шот бұрын төленген",
+                "Счёт уже оплачен",
+                "The invoice is already paid",
+            ),
+        ),
+        _ => (
+            None,
+            Text::new(
+                format!("Төлем өтпеді ({code})"),
+                format!("Оплата не прошла ({code})"),
+                format!("The payment did not go through ({code})"),
+            ),
+        ),
+    };
+    let details = field
+        .map(|f| vec![serde_json::json!({ "field": f, "message": message })])
+        .unwrap_or_default();
+    ApiError::unprocessable(
+        format!("payment.{}", code.trim_start_matches("payment.")),
+        message,
+    )
+    .with_details(details)
 }
 
 pub fn router(cabinet: Cabinet) -> Router {
@@ -325,44 +529,10 @@ async fn pay(
     Path(id): Path<String>,
     Body(p): Body<Payment>,
 ) -> Result<Json<Value>, ApiError> {
-    recipient_only(&session)?;
-    let req = c
-        .read(
-            &session,
-            Read::Request {
-                request_id: id.clone(),
-            },
-        )
-        .await?;
-    let number = req["number"].as_str().unwrap_or_default().to_string();
-    let answer = c
-        .ask(RegistryRequest::PaymentGateway(PaymentRequest::Pay {
-            invoice_id: number,
-            payment_ref: p.payment_ref,
-        }))
-        .await?;
-    match answer {
-        RegistryResponse::PaymentGateway(PaymentResponse::Confirmed { .. }) => {}
-        other => {
-            let code = other.error_code().unwrap_or("payment.declined");
-            return Err(ApiError::unprocessable(
-                format!("payment.{}", code.trim_start_matches("payment.")),
-                Text::new(
-                    format!("Төлем өтпеді ({code})"),
-                    format!("Оплата не прошла ({code})"),
-                    format!("The payment did not go through ({code})"),
-                ),
-            ));
-        }
-    }
-    act_through(
-        &c.gateway,
-        PORTAL,
-        &session.principal,
-        &id,
-        Act::PaymentMade,
-    )
-    .await
+    Ok(Json(
+        c.pay(&session, &id, PayWith::Reference(p.payment_ref))
+            .await?,
+    ))
 }
 
 async fn questionnaire(
@@ -392,17 +562,22 @@ async fn read(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// An outside system's refusal of a question, by its error's stable code.
+fn refused_by(code: &str) -> ApiError {
+    ApiError::unprocessable(
+        code,
+        Text::new(
+            format!("Жүйе сұрауды қабылдамады ({code})"),
+            format!("Система отклонила запрос ({code})"),
+            format!("The system refused the question ({code})"),
+        ),
+    )
+}
+
 /// An outside system's answer as JSON, or its error as a refusal.
 fn answered(answer: RegistryResponse) -> Result<Json<Value>, ApiError> {
     if let Some(code) = answer.error_code() {
-        return Err(ApiError::unprocessable(
-            code,
-            Text::new(
-                format!("Жүйе сұрауды қабылдамады ({code})"),
-                format!("Система отклонила запрос ({code})"),
-                format!("The system refused the question ({code})"),
-            ),
-        ));
+        return Err(refused_by(code));
     }
     Ok(Json(
         serde_json::to_value(answer).map_err(ApiError::internal)?,
@@ -410,14 +585,13 @@ fn answered(answer: RegistryResponse) -> Result<Json<Value>, ApiError> {
 }
 
 async fn doctors(State(c): State<Cabinet>, _session: Session) -> Result<Json<Value>, ApiError> {
-    use qyzmet_registries::schedule::ScheduleRequest;
     let answer = c
-        .ask(RegistryRequest::DoctorSchedule(ScheduleRequest::Doctors {
+        .schedule(ScheduleRequest::Doctors {
             clinic: None,
             speciality: None,
-        }))
+        })
         .await?;
-    answered(answer)
+    answered(RegistryResponse::DoctorSchedule(answer))
 }
 
 #[derive(Deserialize)]
@@ -434,17 +608,14 @@ async fn slots(
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<SlotQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    use qyzmet_registries::schedule::ScheduleRequest;
     let _ = q.lang;
     let answer = c
-        .ask(RegistryRequest::DoctorSchedule(
-            ScheduleRequest::FreeSlots {
-                doctor: id,
-                date: q.date,
-            },
-        ))
+        .schedule(ScheduleRequest::FreeSlots {
+            doctor: id,
+            date: q.date,
+        })
         .await?;
-    answered(answer)
+    answered(RegistryResponse::DoctorSchedule(answer))
 }
 
 async fn phc_organisations(

@@ -743,11 +743,20 @@ fn payment(q: &Question, r: &PaymentResponse) -> Verdict {
             format!("Оплата по заявке № {n} не поступила (счёт {id})"),
             format!("The fee for request No. {n} is not paid (invoice {id})"),
         )),
-        InvoiceState::Declined { reason, .. } => Verdict::Fails(Text::new(
-            format!("Банк № {n} өтінім бойынша төлемді қабылдамады: {reason}"),
-            format!("Банк отклонил оплату по заявке № {n}: {reason}"),
-            format!("The bank declined the payment for request No. {n}: {reason}"),
-        )),
+        InvoiceState::Declined { reason, .. } => {
+            // A card decline's code reads in each language; a bank's own reason as it came.
+            let why = crate::payment::CardDecline::from_code(reason)
+                .map(|d| d.text())
+                .unwrap_or_else(|| Text::new(reason.as_str(), reason.as_str(), reason.as_str()));
+            Verdict::Fails(Text::new(
+                format!("Банк № {n} өтінім бойынша төлемді қабылдамады: {}", why.kk),
+                format!("Банк отклонил оплату по заявке № {n}: {}", why.ru),
+                format!(
+                    "The bank declined the payment for request No. {n}: {}",
+                    why.en
+                ),
+            ))
+        }
         InvoiceState::Paid { .. } => match q.fee_tenge {
             Some(fee) if invoice.amount_tenge < fee => {
                 let a = invoice.amount_tenge;

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | ГБД ФЛ, state database of individuals | [`gbd_fl`] | a person by IIN, a parent's children |
 //! | ГБД ЮЛ, state database of legal entities | [`gbd_ul`] | an organisation by BIN |
-//! | ПШЭП, payment gateway | [`payment`] | invoice, pay, decline, is it paid |
+//! | ПШЭП, payment gateway | [`payment`] | invoice, pay, decline, pay by card (the demo bank), is it paid |
 //! | ЕНИС, notary IS | [`notary`] | is there a valid power of attorney from A to B at t |
 //! | kindergarten register | [`kindergarten`] | referral or queue ticket, places released |
 //! | doctors' schedules | [`schedule`] | free slots, book, cancel, home call |

@@ -11,11 +11,20 @@
 //! answers the same invoice, with different content a conflict. A payment carries the bank's
 //! reference; the same reference again answers the same confirmation (a retried message), any
 //! other payment of a paid invoice is refused (never paid twice).
+//!
+//! Card payments: in the demo the payment gateway also plays the acquiring bank behind it
+//! ([`PaymentRequest::PayByCard`]). The card's number must pass the Luhn check and its expiry
+//! be a month (otherwise [`PaymentError::InvalidCard`], and nothing changes); the bank then
+//! declines an expired card and the test cards of [`DECLINED_CARDS`] (the invoice records the
+//! declined attempt, [`InvoiceState::Declined`] with the [`CardDecline`]'s code, and may still
+//! be paid), and confirms any other. Only the card's last four digits are kept (in the
+//! payment's reference); no CVC is asked for or carried.
 
 use crate::common::{check_text, parse_bin, parse_iin, BadId, BadText};
 use crate::SnapshotError;
 use chrono::{Datelike, NaiveDateTime};
 use qyzmet_core::id::{Bin, Iin};
+use qyzmet_core::Text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -104,6 +113,15 @@ pub enum PaymentRequest {
     },
     /// The bank declined an attempt to pay.
     Decline { invoice_id: String, reason: String },
+    /// Pay the invoice by card through the demo bank (see the module's text).
+    PayByCard {
+        invoice_id: String,
+        /// Digits only (the caller strips spaces).
+        card_number: String,
+        expiry_month: u32,
+        /// Four digits.
+        expiry_year: i32,
+    },
     /// Is the invoice paid?
     Status { invoice_id: String },
 }
@@ -146,6 +164,8 @@ pub enum PaymentError {
     InvoiceConflict { invoice_id: String },
     #[error("no invoice {invoice_id}")]
     UnknownInvoice { invoice_id: String },
+    #[error("the card is not valid: {problem:?}")]
+    InvalidCard { problem: CardProblem },
     #[error("invoice {invoice_id} is already paid (payment {payment_ref} at {paid_at})")]
     AlreadyPaid {
         invoice_id: String,
@@ -163,9 +183,109 @@ impl PaymentError {
             PaymentError::NoMrpForYear { .. } => "payment.no_mrp_for_year",
             PaymentError::InvoiceConflict { .. } => "payment.invoice_conflict",
             PaymentError::UnknownInvoice { .. } => "payment.unknown_invoice",
+            PaymentError::InvalidCard {
+                problem: CardProblem::Number,
+            } => "payment.invalid_card_number",
+            PaymentError::InvalidCard {
+                problem: CardProblem::Expiry,
+            } => "payment.invalid_card_expiry",
             PaymentError::AlreadyPaid { .. } => "payment.already_paid",
         }
     }
+}
+
+/// What is wrong with a card before any bank sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardProblem {
+    /// Not 13 to 19 digits, or the Luhn check fails.
+    Number,
+    /// The month is not 1 to 12, or the year not four digits.
+    Expiry,
+}
+
+/// Why the bank declined a card payment: the code is what [`InvoiceState::Declined`] records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardDecline {
+    /// The issuing bank does not honour the card.
+    Declined,
+    InsufficientFunds,
+    Expired,
+}
+
+impl CardDecline {
+    pub const ALL: [CardDecline; 3] = [
+        CardDecline::Declined,
+        CardDecline::InsufficientFunds,
+        CardDecline::Expired,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CardDecline::Declined => "card_declined",
+            CardDecline::InsufficientFunds => "insufficient_funds",
+            CardDecline::Expired => "card_expired",
+        }
+    }
+
+    /// The decline whose code `reason` is (a declined invoice's reason).
+    pub fn from_code(reason: &str) -> Option<CardDecline> {
+        CardDecline::ALL.into_iter().find(|d| d.code() == reason)
+    }
+
+    /// The reason in words, for the person who paid.
+    pub fn text(self) -> Text {
+        match self {
+            CardDecline::Declined => Text::new(
+                "Банк картаны қабылдамады: төлем өтпеді",
+                "Банк отклонил карту: оплата не прошла",
+                "The bank declined the card: the payment did not go through",
+            ),
+            CardDecline::InsufficientFunds => Text::new(
+                "Картада қаражат жеткіліксіз",
+                "На карте недостаточно средств",
+                "There is not enough money on the card",
+            ),
+            CardDecline::Expired => Text::new(
+                "Картаның қолданылу мерзімі өтіп кеткен",
+                "Срок действия карты истёк",
+                "The card has expired",
+            ),
+        }
+    }
+}
+
+/// The demo bank's test cards that it declines, and why (any other valid card is confirmed).
+pub const DECLINED_CARDS: &[(&str, CardDecline)] = &[
+    ("4000000000000002", CardDecline::Declined),
+    ("4000000000009995", CardDecline::InsufficientFunds),
+];
+
+/// 13 to 19 digits passing the Luhn check.
+pub fn card_number_valid(number: &str) -> bool {
+    let digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != number.len() || !(13..=19).contains(&digits.len()) {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
 }
 
 impl From<BadText> for PaymentError {
@@ -302,6 +422,59 @@ impl PaymentGateway {
                     invoice: invoice.clone(),
                 })
             }
+            PaymentRequest::PayByCard {
+                invoice_id,
+                card_number,
+                expiry_month,
+                expiry_year,
+            } => {
+                if !card_number_valid(card_number) {
+                    return Err(PaymentError::InvalidCard {
+                        problem: CardProblem::Number,
+                    });
+                }
+                if !(1..=12).contains(expiry_month) || !(1000..=9999).contains(expiry_year) {
+                    return Err(PaymentError::InvalidCard {
+                        problem: CardProblem::Expiry,
+                    });
+                }
+                let invoice = self.find_mut(invoice_id)?;
+                if let InvoiceState::Paid { payment_ref, at } = &invoice.state {
+                    return Err(PaymentError::AlreadyPaid {
+                        invoice_id: invoice.invoice_id.clone(),
+                        payment_ref: payment_ref.clone(),
+                        paid_at: *at,
+                    });
+                }
+                // A card is valid to the end of its expiry month.
+                let expired = (now.year(), now.month()) > (*expiry_year, *expiry_month);
+                let declined = if expired {
+                    Some(CardDecline::Expired)
+                } else {
+                    DECLINED_CARDS
+                        .iter()
+                        .find(|(n, _)| n == card_number)
+                        .map(|(_, d)| *d)
+                };
+                if let Some(d) = declined {
+                    invoice.state = InvoiceState::Declined {
+                        reason: d.code().to_string(),
+                        at: now,
+                    };
+                    return Ok(PaymentResponse::Declined {
+                        invoice: invoice.clone(),
+                    });
+                }
+                let last4 = &card_number[card_number.len() - 4..];
+                invoice.state = InvoiceState::Paid {
+                    payment_ref: format!("CARD-{last4}-{}", now.format("%Y%m%d%H%M%S")),
+                    at: now,
+                };
+                Ok(PaymentResponse::Confirmed {
+                    invoice: invoice.clone(),
+                    repeated: false,
+                })
+            }
             PaymentRequest::Status { invoice_id } => {
                 let invoice = self.find_mut(invoice_id)?;
                 Ok(PaymentResponse::Status {
@@ -344,6 +517,98 @@ fn read_payer(text: &str, now: NaiveDateTime) -> Result<Payer, PaymentError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn issued(g: &mut PaymentGateway) {
+        let r = g.handle(
+            &PaymentRequest::Issue {
+                invoice_id: "N-1".into(),
+                request_number: "N-1".into(),
+                payer: "850101300005".into(),
+                purpose: "fee".into(),
+                rate_thousandths: 1000,
+            },
+            at("2026-03-02 10:00"),
+        );
+        assert!(matches!(r, PaymentResponse::Issued { .. }), "{r:?}");
+    }
+
+    fn card(number: &str, month: u32, year: i32) -> PaymentRequest {
+        PaymentRequest::PayByCard {
+            invoice_id: "N-1".into(),
+            card_number: number.into(),
+            expiry_month: month,
+            expiry_year: year,
+        }
+    }
+
+    #[test]
+    fn luhn() {
+        assert!(card_number_valid("4242424242424242"));
+        assert!(card_number_valid("4000000000000002"));
+        assert!(!card_number_valid("4242424242424241"));
+        assert!(!card_number_valid("4242 4242 4242 4242"));
+        assert!(!card_number_valid("424242"));
+    }
+
+    #[test]
+    fn the_demo_bank_declines_its_test_cards_and_expired_ones_and_pays_once() {
+        let now = at("2026-03-02 10:05");
+        let mut g = PaymentGateway::new();
+        issued(&mut g);
+        let before = g.clone();
+        // Not a card: nothing changes.
+        let r = g.handle(&card("4242424242424241", 12, 2030), now);
+        assert!(
+            matches!(&r, PaymentResponse::Error(e) if e.code() == "payment.invalid_card_number"),
+            "{r:?}"
+        );
+        let r = g.handle(&card("4242424242424242", 13, 2030), now);
+        assert!(
+            matches!(&r, PaymentResponse::Error(e) if e.code() == "payment.invalid_card_expiry"),
+            "{r:?}"
+        );
+        assert_eq!(g, before);
+        // Declined: recorded, still payable.
+        for (n, why) in DECLINED_CARDS {
+            let r = g.handle(&card(n, 12, 2030), now);
+            let PaymentResponse::Declined { invoice } = r else {
+                panic!("{r:?}")
+            };
+            assert_eq!(
+                invoice.state,
+                InvoiceState::Declined {
+                    reason: why.code().into(),
+                    at: now
+                }
+            );
+            assert_eq!(CardDecline::from_code(why.code()), Some(*why));
+        }
+        // Valid to the end of its month: February 2026 has passed, March has not.
+        let r = g.handle(&card("4242424242424242", 2, 2026), now);
+        assert!(
+            matches!(&r, PaymentResponse::Declined { invoice } if invoice.state == InvoiceState::Declined { reason: "card_expired".into(), at: now }),
+            "{r:?}"
+        );
+        let r = g.handle(&card("4242424242424242", 3, 2026), now);
+        let PaymentResponse::Confirmed { invoice, .. } = r else {
+            panic!("{r:?}")
+        };
+        assert!(invoice.confirmed());
+        let InvoiceState::Paid { payment_ref, .. } = &invoice.state else {
+            unreachable!()
+        };
+        assert_eq!(payment_ref, "CARD-4242-20260302100500");
+        // Never twice.
+        let r = g.handle(&card("5555555555554444", 12, 2030), now);
+        assert!(
+            matches!(&r, PaymentResponse::Error(e) if e.code() == "payment.already_paid"),
+            "{r:?}"
+        );
+    }
 
     #[test]
     fn mrp_table() {

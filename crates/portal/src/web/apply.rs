@@ -5,7 +5,7 @@
 //! The draft, the form's controls, its reading and check, the application and the review
 //! are the kit's (`qyzmet_web::drafts`, `qyzmet_web::filing`), as a CSC's pages file too.
 
-use super::{signed_in, texts, Pages};
+use super::{signed_in, slots, texts, Pages};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -21,6 +21,7 @@ use qyzmet_web::page::{respond, see_other};
 use qyzmet_web::session::Visitor;
 use qyzmet_web::signing::{self, Content, SigningForm};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 fn portal_service<'a>(p: &'a Pages, code: &str) -> Option<&'a Regulation> {
     p.portal
@@ -41,6 +42,9 @@ fn prefilled(field: &Field, s: &Session) -> Option<String> {
 #[derive(Deserialize, Default)]
 pub(crate) struct DraftQuery {
     draft: Option<String>,
+    /// The doctor and the day of a slot choice (`slots`).
+    #[serde(flatten)]
+    chosen: BTreeMap<String, String>,
 }
 
 fn not_found(p: &Pages, v: &Visitor) -> Response {
@@ -89,13 +93,17 @@ pub(crate) async fn form(
             }
         }
     }
+    slots::take_query(r, &mut d.values, &q.chosen);
+    let offer = slots::offer(&p, r, &d.values).await;
+    let id = draft.map(|(id, _)| id);
     form_page(
         &p,
         &v,
         r,
-        draft.map(|(id, _)| id).as_deref(),
+        id.as_deref(),
         &d,
         &Problems::default(),
+        offer.as_ref(),
     )
 }
 
@@ -106,8 +114,10 @@ fn form_page(
     id: Option<&str>,
     d: &Draft,
     problems: &Problems,
+    offer: Option<&slots::Offer>,
 ) -> Response {
     let l = v.lang;
+    let action = format!("/portal/services/{}/apply", r.code);
     let body = html! {
         (summary(l, problems))
         span.caption { (r.name.get(l)) }
@@ -115,9 +125,14 @@ fn form_page(
         form method="post" enctype="multipart/form-data" action={ "/portal/services/" (r.code) "/apply" } {
             input type="hidden" name="csrf" value=(v.csrf);
             @if let Some(id) = id { input type="hidden" name="draft" value=(id); }
-            (filing::controls(r, d, problems, l, &texts::attachments()))
+            @if let Some(o) = offer {
+                (slots::controls(v, r, o, d, problems))
+            } @else {
+                (filing::controls(r, d, problems, l, &texts::attachments()))
+            }
             div.actions { button type="submit" { (texts::continue_button().get(l)) } }
         }
+        @if offer.is_some() { (slots::choice_form(&action, id)) }
     };
     let status = if problems.is_empty() {
         StatusCode::OK
@@ -167,16 +182,18 @@ pub(crate) async fn fill(
             }
         }
     }
-    let problems = filing::check(r, &d, filing::today());
+    let mut problems = filing::check(r, &d, filing::today());
+    slots::check(&p, r, &d.values, &mut problems).await;
     let id = p.drafts.put(id, d.clone());
     if problems.is_empty() {
         see_other(&format!("/portal/drafts/{id}"))
     } else {
-        form_page(&p, &v, r, Some(&id), &d, &problems)
+        let offer = slots::offer(&p, r, &d.values).await;
+        form_page(&p, &v, r, Some(&id), &d, &problems, offer.as_ref())
     }
 }
 
-fn review_page(
+async fn review_page(
     p: &Pages,
     v: &Visitor,
     s: &Session,
@@ -186,6 +203,8 @@ fn review_page(
     problems: &Problems,
 ) -> Response {
     let l = v.lang;
+    // Where a doctor's slot was chosen, the review says the doctor by name.
+    let offer = slots::offer(p, r, &d.values).await;
     let recipient = s.principal.login.identifier().unwrap_or_default();
     let app = filing::application(r, d, ChannelKind::Portal, &recipient);
     let edit = format!("/portal/services/{}/apply?draft={id}", r.code);
@@ -202,6 +221,7 @@ fn review_page(
         span.caption { (r.name.get(l)) }
         h1 { (texts::review_title().get(l)) }
         (filing::review(r, d, l, &texts::not_filled()))
+        @if let Some(o) = &offer { (slots::chosen(o, &d.values, l)) }
         p { a href=(edit) { (texts::change().get(l)) } }
         h2 { (texts::sign_title().get(l)) }
         p { (texts::sign_lead().get(l)) }
@@ -230,7 +250,7 @@ pub(crate) async fn review(State(p): State<Pages>, v: Visitor, Path(id): Path<St
     let Some(r) = p.portal.catalog().get(&d.service, d.version) else {
         return not_found(&p, &v);
     };
-    review_page(&p, &v, s, &id, r, &d, &Problems::default())
+    review_page(&p, &v, s, &id, r, &d, &Problems::default()).await
 }
 
 #[derive(Deserialize)]
@@ -255,10 +275,17 @@ pub(crate) async fn submit(
     let Some(r) = p.portal.catalog().get(&d.service, d.version) else {
         return not_found(&p, &v);
     };
+    // A slot chosen in the form may have been taken since: said at its field, nothing filed.
+    let mut taken = Problems::default();
+    slots::check(&p, r, &d.values, &mut taken).await;
+    if !taken.is_empty() {
+        let offer = slots::offer(&p, r, &d.values).await;
+        return form_page(&p, &v, r, Some(&id), &d, &taken, offer.as_ref());
+    }
     if signed.cms.is_empty() {
         let mut problems = Problems::default();
         problems.add("", signing::needs_script());
-        return review_page(&p, &v, s, &id, r, &d, &problems);
+        return review_page(&p, &v, s, &id, r, &d, &problems).await;
     }
     let filing = filing::signed_filing(r, &d, signed.cms);
     match p.cabinet.file(s, filing).await {
@@ -268,10 +295,12 @@ pub(crate) async fn submit(
         }
         Ok(FilingAnswer::Refused(refused)) => {
             let e: ApiError = refused.into();
-            review_page(&p, &v, s, &id, r, &d, &filing::refusal_problems(&e))
+            let problems = filing::refusal_problems(&e);
+            review_page(&p, &v, s, &id, r, &d, &problems).await
         }
         Err(e) if e.status.is_client_error() => {
-            review_page(&p, &v, s, &id, r, &d, &filing::refusal_problems(&e))
+            let problems = filing::refusal_problems(&e);
+            review_page(&p, &v, s, &id, r, &d, &problems).await
         }
         Err(e) => p.refused(&v, &e),
     }

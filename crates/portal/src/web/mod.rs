@@ -7,22 +7,29 @@
 //! |---|---|
 //! | `GET /portal` | the catalogue, grouped by provider |
 //! | `GET /portal/services/{code}` | a service: provider, standard, channels, deadline, fee, result |
-//! | `GET, POST /portal/services/{code}/apply` | the regulation's form (and attachments) |
+//! | `GET, POST /portal/services/{code}/apply` | the regulation's form (and attachments); with a doctor's slot to choose (`slots`), `GET …?doctor=&appointment_date=` shows the doctor's free times |
 //! | `GET, POST /portal/drafts/{id}` | review, then sign in the browser and submit |
 //! | `GET /portal/requests` | my requests |
-//! | `GET /portal/requests/{id}` | a request: number, status, deadline, whom it waits for, timeline |
+//! | `GET /portal/requests/{id}` | a request: number, status, deadline, whom it waits for, timeline; while it awaits payment, the invoice and the card form |
+//! | `POST /portal/requests/{id}/pay` | pay the invoice by card (through the payment gateway, as the JSON API pays) |
 //! | `GET /portal/requests/{id}/result` (`.p7s`, `.json`) | the signed result, to view and download |
 //! | `POST /portal/requests/{id}/questionnaire` | the questionnaire after completion |
 //! | `GET /portal/notifications`, `POST …/{id}/read` | notifications, mark read |
 //! | `GET, POST /portal/login`, `POST /portal/logout`, `GET, POST /portal/register` | |
 //!
-//! Not here yet: payment for paid services and the choice of a doctor's slot (the JSON API
-//! has them); the form does not offer them rather than half of them.
+//! Payment (`requests`): the invoice as the payment gateway holds it (amount in МРП and
+//! tenge, what for, to whom) and a card form; [`Cabinet::pay`](crate::cabinet::Cabinet::pay)
+//! pays it only for the request's own recipient while it waits for its payment, and a card
+//! the gateway's bank declines changes nothing and is said at its field. The doctor's slot
+//! (`slots`): where a regulation's portal channel has the doctors' schedules choose a slot,
+//! the form offers the clinics' doctors and a day, then the doctor's free times, and checks
+//! the slot is still free when posted and before filing.
 
 mod apply;
 mod auth;
 mod catalogue;
 mod requests;
+mod slots;
 mod texts;
 
 use crate::cabinet::Cabinet;
@@ -87,6 +94,7 @@ pub fn router(portal: Portal, cabinet: Cabinet) -> Router {
             "/portal/requests/{id}/result.json",
             get(requests::result_json),
         )
+        .route("/portal/requests/{id}/pay", post(requests::pay))
         .route(
             "/portal/requests/{id}/questionnaire",
             post(requests::questionnaire),

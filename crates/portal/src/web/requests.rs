@@ -5,6 +5,7 @@
 //! person's request id is refused by the provider's IS with its reason, shown as such.
 
 use super::{signed_in, texts, Pages};
+use crate::cabinet::{awaits_payment, PayWith};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,6 +19,7 @@ use qyzmet_core::regulation::{Outcome, Regulation, Status};
 use qyzmet_core::{Lang, Text};
 use qyzmet_engine::status_name;
 use qyzmet_engine::{Event, HistoryEntry};
+use qyzmet_registries::payment::{CardDecline, Invoice, InvoiceState, Payer};
 use qyzmet_web::form::{summary, Control, Kind, Problems};
 use qyzmet_web::page::{respond, see_other};
 use qyzmet_web::regulation::{local_time, local_utc};
@@ -157,9 +159,14 @@ fn outcome_name(o: Outcome) -> Text {
     }
 }
 
+/// What the request page shows beside the request: a notice just after filing or paying,
+/// and the invoice while the request waits for its payment.
 #[derive(Deserialize, Default)]
 pub(crate) struct Shown {
     filed: Option<String>,
+    paid: Option<String>,
+    #[serde(skip)]
+    invoice: Option<Invoice>,
 }
 
 pub(crate) async fn request(
@@ -172,8 +179,12 @@ pub(crate) async fn request(
         Ok(s) => s,
         Err(r) => return r,
     };
-    match p.cabinet.request(s, &id).await {
-        Ok(req) => request_page(&p, &v, &id, &req, q.filed.is_some(), &Problems::default()),
+    match p.cabinet.invoice(s, &id).await {
+        Ok((req, invoice)) => {
+            let shown = Shown { invoice, ..q };
+            let card = CardForm::default();
+            request_page(&p, &v, &id, &req, &shown, &card, &Problems::default())
+        }
         Err(e) => p.refused(&v, &e),
     }
 }
@@ -183,7 +194,8 @@ fn request_page(
     v: &Visitor,
     id: &str,
     req: &Value,
-    filed: bool,
+    shown: &Shown,
+    card: &CardForm,
     problems: &Problems,
 ) -> Response {
     let l = v.lang;
@@ -204,7 +216,8 @@ fn request_page(
     let questionnaire = reg.filter(|_| finished && !req["answered"].as_bool().unwrap_or(true));
     let body = html! {
         (summary(l, problems))
-        @if filed { div.notice role="status" { p { (texts::filed_notice().get(l)) } } }
+        @if shown.filed.is_some() { div.notice role="status" { p { (texts::filed_notice().get(l)) } } }
+        @if shown.paid.is_some() { div.notice role="status" { p { (texts::paid_notice().get(l)) } } }
         h1 { (title) }
         dl.facts {
             dt { (texts::service().get(l)) }
@@ -231,6 +244,9 @@ fn request_page(
             @if req["has_result"].as_bool().unwrap_or(false) {
                 a.button href={ "/portal/requests/" (id) "/result" } { (texts::view_result().get(l)) }
             }
+        }
+        @if awaits_payment(req) {
+            (payment_section(v, id, req, reg, shown.invoice.as_ref(), card, problems))
         }
         @if let Some(r) = questionnaire {
             (questionnaire_form(v, id, r, problems))
@@ -311,7 +327,247 @@ pub(crate) async fn questionnaire(
             Err(e) => return p.refused(&v, &e),
         }
     }
-    request_page(&p, &v, &id, &req, false, &problems)
+    request_page(
+        &p,
+        &v,
+        &id,
+        &req,
+        &Shown::default(),
+        &CardForm::default(),
+        &problems,
+    )
+}
+
+/// The card form as typed (shown again with its problems).
+#[derive(Deserialize, Default)]
+pub(crate) struct CardForm {
+    #[serde(default)]
+    card_number: String,
+    #[serde(default)]
+    card_expiry: String,
+    /// The invoice is paid; tell the provider (no card).
+    #[serde(default)]
+    paid: Option<String>,
+}
+
+/// `1234 5678` grouped by thousands with no-break spaces, and the tenge sign.
+fn tenge(amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    format!("{out}\u{a0}₸")
+}
+
+/// A rate in thousandths of an МРП, as a number of МРП (`0.5`, `1`, `2.25`).
+fn rate(thousandths: u64) -> String {
+    let whole = thousandths / 1000;
+    let part = thousandths % 1000;
+    if part == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{part:03}").trim_end_matches('0'))
+    }
+}
+
+/// The invoice (amount, what for, to whom) and the card form.
+fn payment_section(
+    v: &Visitor,
+    id: &str,
+    req: &Value,
+    reg: Option<&Regulation>,
+    invoice: Option<&Invoice>,
+    card: &CardForm,
+    problems: &Problems,
+) -> Markup {
+    let l = v.lang;
+    let Some(inv) = invoice else {
+        return html! {
+            section.invoice aria-labelledby="invoice-title" {
+                h2 #invoice-title { (texts::invoice_title().get(l)) }
+                p { (texts::invoice_pending().get(l)) }
+            }
+        };
+    };
+    let payer = match inv.payer {
+        Payer::Iin(i) => i.to_string(),
+        Payer::Bin(b) => b.to_string(),
+    };
+    let last_attempt = match &inv.state {
+        InvoiceState::Declined { reason, .. } => Some(
+            CardDecline::from_code(reason)
+                .map(|d| d.text().get(l).to_string())
+                .unwrap_or_else(|| reason.clone()),
+        ),
+        _ => None,
+    };
+    let service = reg.map(|r| r.name.get(l).to_string()).unwrap_or_default();
+    let number = req["number"].as_str().unwrap_or_default();
+    let mut n = Control::new(
+        "card_number",
+        texts::card_number().get(l),
+        Kind::Input("text"),
+    );
+    n.hint = Some(texts::card_number_hint().get(l).to_string());
+    n.error = problems.of("card_number").map(|t| t.get(l).to_string());
+    n.value = card.card_number.clone();
+    n.required = true;
+    n.pattern = Some("[0-9 \\-]{13,23}".into());
+    n.maxlength = Some(23);
+    n.autocomplete = Some("cc-number");
+    n.inputmode = Some("numeric");
+    let mut e = Control::new(
+        "card_expiry",
+        texts::card_expiry().get(l),
+        Kind::Input("text"),
+    );
+    e.hint = Some(texts::card_expiry_hint().get(l).to_string());
+    e.error = problems.of("card_expiry").map(|t| t.get(l).to_string());
+    e.value = card.card_expiry.clone();
+    e.required = true;
+    e.maxlength = Some(7);
+    e.autocomplete = Some("cc-exp");
+    e.inputmode = Some("numeric");
+    html! {
+        section.invoice aria-labelledby="invoice-title" {
+            h2 #invoice-title { (texts::invoice_title().get(l)) }
+            p { (texts::invoice_lead().get(l)) }
+            dl.facts #invoice {
+                dt { (texts::amount().get(l)) }
+                dd #invoice-amount {
+                    strong { (tenge(inv.amount_tenge)) }
+                    " (" (texts::amount_basis().get(l)) ": " (rate(inv.rate_thousandths)) " " (texts::mrp().get(l))
+                    " × " (tenge(inv.mrp_tenge)) ", " (inv.mrp_year) ")"
+                }
+                dt { (texts::purpose().get(l)) }
+                dd { (texts::purpose_text().get(l)) " «" (service) "», " (texts::request_title().get(l)) " " (texts::number_word().get(l)) " " (number) }
+                dt { (texts::payee().get(l)) }
+                dd { (reg.map(|r| r.general.provider.name.get(l).to_string()).unwrap_or_default()) }
+                dt { (texts::payer().get(l)) }
+                dd { (payer) }
+                dt { (texts::invoice_number().get(l)) }
+                dd { (inv.invoice_id) }
+                @if let Some(why) = &last_attempt {
+                    dt { (texts::last_attempt().get(l)) }
+                    dd { (why) }
+                }
+            }
+            @if inv.confirmed() {
+                p.notice { (texts::paid_not_told().get(l)) }
+                form method="post" action={ "/portal/requests/" (id) "/pay" } {
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    input type="hidden" name="paid" value="1";
+                    div.actions { button type="submit" { (texts::tell_paid().get(l)) } }
+                }
+            } @else {
+            h3 { (texts::pay_by_card().get(l)) }
+            form method="post" action={ "/portal/requests/" (id) "/pay" } {
+                input type="hidden" name="csrf" value=(v.csrf);
+                (n.render(l))
+                (e.render(l))
+                p.hint { (texts::card_note().get(l)) }
+                div.actions { button type="submit" { (texts::pay_button().get(l)) " " (tenge(inv.amount_tenge)) } }
+            }
+            }
+        }
+    }
+}
+
+/// `MM/YY` (or `MM/YYYY`, spaces allowed): the month and the four-digit year.
+fn expiry(text: &str) -> Option<(u32, i32)> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let (m, y) = t.split_once('/')?;
+    let month: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+    let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !all_digits(m) || !all_digits(y) {
+        return None;
+    }
+    let year: i32 = match y.len() {
+        2 => 2000 + y.parse::<i32>().ok()?,
+        4 => y.parse().ok()?,
+        _ => return None,
+    };
+    Some((month, year))
+}
+
+/// The card form checked as typed; what to pay with, or the problems at its fields.
+fn card_of(card: &CardForm) -> Result<PayWith, Problems> {
+    let mut problems = Problems::default();
+    let number: String = card
+        .card_number
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if number.is_empty() {
+        problems.add("card_number", texts::card_number_required());
+    } else if !(13..=19).contains(&number.len()) || !number.chars().all(|c| c.is_ascii_digit()) {
+        problems.add("card_number", texts::card_number_digits());
+    }
+    let exp = expiry(&card.card_expiry);
+    if card.card_expiry.trim().is_empty() {
+        problems.add("card_expiry", texts::card_expiry_required());
+    } else if exp.is_none() {
+        problems.add("card_expiry", texts::card_expiry_format());
+    }
+    match exp {
+        Some((expiry_month, expiry_year)) if problems.is_empty() => Ok(PayWith::Card {
+            number,
+            expiry_month,
+            expiry_year,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Pay the request's invoice by card, through the cabinet's [`Cabinet::pay`] as the JSON API
+/// pays: a paid request moves on (back to its page, with a notice); a card refused or
+/// declined is shown at its field and in the summary, and changes nothing.
+///
+/// [`Cabinet::pay`]: crate::cabinet::Cabinet::pay
+pub(crate) async fn pay(
+    State(p): State<Pages>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(card): Form<CardForm>,
+) -> Response {
+    let s = match signed_in(&v) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let with = match card.paid {
+        Some(_) => Ok(PayWith::AlreadyPaid),
+        None => card_of(&card),
+    };
+    let problems = match with {
+        Ok(with) => match p.cabinet.pay(s, &id, with).await {
+            Ok(_) => return see_other(&format!("/portal/requests/{id}?paid=1")),
+            Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+                let mut problems = Problems::default();
+                let at_field = e
+                    .details
+                    .iter()
+                    .find_map(|d| d["field"].as_str().map(str::to_string));
+                problems.add(at_field.unwrap_or_default(), e.message.clone());
+                problems
+            }
+            Err(e) => return p.refused(&v, &e),
+        },
+        Err(problems) => problems,
+    };
+    match p.cabinet.invoice(s, &id).await {
+        Ok((req, invoice)) => {
+            let shown = Shown {
+                invoice,
+                ..Shown::default()
+            };
+            request_page(&p, &v, &id, &req, &shown, &card, &problems)
+        }
+        Err(e) => p.refused(&v, &e),
+    }
 }
 
 async fn read_result(p: &Pages, v: &Visitor, id: &str) -> Result<Value, Response> {
@@ -447,5 +703,55 @@ pub(crate) async fn mark_read(State(p): State<Pages>, v: Visitor, Path(id): Path
     match p.cabinet.mark_read(s, id).await {
         Ok(()) => see_other("/portal/notifications"),
         Err(e) => p.refused(&v, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_and_rates_in_words() {
+        assert_eq!(tenge(4325), "4\u{a0}325\u{a0}₸");
+        assert_eq!(tenge(999), "999\u{a0}₸");
+        assert_eq!(tenge(1_234_567), "1\u{a0}234\u{a0}567\u{a0}₸");
+        assert_eq!(rate(1000), "1");
+        assert_eq!(rate(500), "0.5");
+        assert_eq!(rate(2250), "2.25");
+    }
+
+    #[test]
+    fn the_card_as_typed() {
+        assert_eq!(expiry("09/28"), Some((9, 2028)));
+        assert_eq!(expiry(" 12 / 2030 "), Some((12, 2030)));
+        assert_eq!(expiry("13/28"), None);
+        assert_eq!(expiry("0928"), None);
+        assert_eq!(expiry("09/2"), None);
+        let card = |n: &str, e: &str| CardForm {
+            card_number: n.into(),
+            card_expiry: e.into(),
+            paid: None,
+        };
+        match card_of(&card("4242 4242-4242 4242", "09/28")) {
+            Ok(PayWith::Card {
+                number,
+                expiry_month,
+                expiry_year,
+            }) => assert_eq!(
+                (number.as_str(), expiry_month, expiry_year),
+                ("4242424242424242", 9, 2028)
+            ),
+            other => panic!("{other:?}"),
+        }
+        let Err(p) = card_of(&card("", "")) else {
+            panic!()
+        };
+        assert_eq!(p.of("card_number"), Some(&texts::card_number_required()));
+        assert_eq!(p.of("card_expiry"), Some(&texts::card_expiry_required()));
+        let Err(p) = card_of(&card("4242 abcd", "9-28")) else {
+            panic!()
+        };
+        assert_eq!(p.of("card_number"), Some(&texts::card_number_digits()));
+        assert_eq!(p.of("card_expiry"), Some(&texts::card_expiry_format()));
     }
 }
