@@ -12,6 +12,7 @@
 //!   SameSite=Lax, Secure when served over https).
 //! - [`session`]: logging in and out through the platform's own session API (the same
 //!   path as `POST /api/session`), and [`session::Visitor`], who is looking at a page.
+//! - [`login`]: the staff's log-in and log-out pages of every workplace.
 //! - [`csrf`]: a per-session token in a hidden field, checked on every POST by a layer.
 //! - [`form`]: the error summary and per-field error pattern, and the inputs.
 //! - [`drafts`]: applications being filled between the form and the signature (values and
@@ -43,6 +44,7 @@ pub mod drafts;
 pub mod filing;
 pub mod form;
 pub mod lang;
+pub mod login;
 pub mod page;
 pub mod regulation;
 pub mod session;

@@ -15,12 +15,7 @@ texts! {
 
     login_title => "Қызметкердің жүйеге кіруі", "Вход сотрудника", "Staff log-in";
     login_lead => "Қызметкердің логині мен құпиясөзін енгізіңіз.", "Введите логин и пароль сотрудника.", "Enter your staff login and password.";
-    login => "Логин", "Логин", "Login";
     login_hint => "Қызметкердің логині, мысалы: ұйым.employee", "Логин сотрудника, например: организация.employee", "Your staff login, e.g. organisation.employee";
-    password => "Құпиясөз", "Пароль", "Password";
-    login_button => "Кіру", "Войти", "Log in";
-    login_required => "Логинді енгізіңіз", "Введите логин", "Enter your login";
-    password_required => "Құпиясөзді енгізіңіз", "Введите пароль", "Enter your password";
 
     status => "Мәртебесі", "Статус", "Status";
     any_status => "Кез келген мәртебе", "Любой статус", "Any status";

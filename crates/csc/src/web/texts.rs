@@ -15,13 +15,8 @@ texts! {
     notifications => "Хабарламалар", "Уведомления", "Notifications";
     log_in => "Кіру", "Войти", "Log in";
 
-    login => "Логин", "Логин", "Login";
     login_hint => "Қызметкердің логині (мысалы, csc-aiyrtau.operator) немесе ЖСН", "Логин сотрудника (например, csc-aiyrtau.operator) или ИИН", "Your staff login (e.g. csc-aiyrtau.operator) or IIN";
-    password => "Құпиясөз", "Пароль", "Password";
     login_title => "Операторның кіруі", "Вход оператора", "Operator log-in";
-    login_button => "Кіру", "Войти", "Log in";
-    login_required => "Логинді енгізіңіз", "Введите логин", "Enter your login";
-    password_required => "Құпиясөзді енгізіңіз", "Введите пароль", "Enter your password";
 
     iin => "Азаматтың ЖСН", "ИИН гражданина", "The citizen's IIN";
     iin_hint => "12 цифр, жеке куәлікте көрсетілген; ЖТ МДҚ-да тексеріледі", "12 цифр, как в удостоверении личности; проверяется в ГБД ФЛ", "12 digits, as on the identity card; checked in the state database of individuals";
