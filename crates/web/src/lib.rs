@@ -54,6 +54,15 @@ pub mod words;
 
 pub use maud::{html, Markup, PreEscaped};
 
+/// A page's texts as functions, each a `Text` in Kazakh, Russian and English:
+/// `texts! { title => "kk", "ru", "en"; … }` makes `pub fn title() -> Text`.
+#[macro_export]
+macro_rules! texts {
+    ($($name:ident => $kk:expr, $ru:expr, $en:expr;)*) => {
+        $(pub fn $name() -> qyzmet_core::Text { qyzmet_core::Text::new($kk, $ru, $en) })*
+    };
+}
+
 /// `sign.js`: an ES module, dependency-free, WebCrypto only; serve it as
 /// `text/javascript`. It exports `openKeyFile(bytes, password)`, `signCms(keyFile, content,
 /// { detached, signingTime, withChain })`, `SignError` and `ERROR_CODES`: the API, the stable

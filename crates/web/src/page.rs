@@ -33,7 +33,29 @@ pub struct Layout<'a> {
     pub scripts: &'a [&'a str],
 }
 
-impl Layout<'_> {
+impl<'a> Layout<'a> {
+    /// The frame for `v`: its language and address, the menu, and — when logged in — their
+    /// name with "log out" posting to `logout`.
+    pub fn of(
+        site: &'a Site,
+        v: &'a crate::session::Visitor,
+        nav: Vec<(String, Text)>,
+        logout: &'a str,
+        scripts: &'a [&'a str],
+    ) -> Self {
+        Layout {
+            site,
+            lang: v.lang,
+            path: &v.path,
+            nav,
+            user: v
+                .session
+                .as_ref()
+                .map(|s| (s.user.full_name.as_str(), logout, v.csrf.as_str())),
+            scripts,
+        }
+    }
+
     /// The whole page: `title` (also the `h1`'s text, by convention of the pages) and `main`.
     pub fn page(&self, title: &str, main: Markup) -> Markup {
         let l = self.lang;

@@ -93,17 +93,7 @@ impl Pages {
         } else {
             vec![("/agency/login".to_string(), texts::log_in())]
         };
-        Layout {
-            site: &self.site,
-            lang: v.lang,
-            path: &v.path,
-            nav,
-            user: v
-                .session
-                .as_ref()
-                .map(|s| (s.user.full_name.as_str(), "/agency/logout", v.csrf.as_str())),
-            scripts,
-        }
+        Layout::of(&self.site, v, nav, "/agency/logout", scripts)
     }
 
     /// A refusal or failure as a page in the visitor's language; without a session, the

@@ -2,13 +2,7 @@
 
 use qyzmet_core::Text;
 
-macro_rules! texts {
-    ($($name:ident => $kk:expr, $ru:expr, $en:expr;)*) => {
-        $(pub fn $name() -> Text { Text::new($kk, $ru, $en) })*
-    };
-}
-
-texts! {
+qyzmet_web::texts! {
     site_name => "Көрсетілетін қызметті берушінің жұмыс орны", "Рабочее место услугодателя", "Provider's workplace";
     queue => "Өтінімдер кезегі", "Очередь заявок", "Queue of requests";
     log_in => "Кіру", "Войти", "Log in";

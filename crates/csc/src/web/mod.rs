@@ -95,17 +95,7 @@ impl Pages {
         } else {
             vec![("/csc/login".to_string(), texts::log_in())]
         };
-        Layout {
-            site: &self.site,
-            lang: v.lang,
-            path: &v.path,
-            nav,
-            user: v
-                .session
-                .as_ref()
-                .map(|s| (s.user.full_name.as_str(), "/csc/logout", v.csrf.as_str())),
-            scripts,
-        }
+        Layout::of(&self.site, v, nav, "/csc/logout", scripts)
     }
 
     /// A refusal or failure as a page in the visitor's language; without a session, the

@@ -1,14 +1,6 @@
 //! The operator's pages' texts, in Kazakh, Russian and English.
 
-use qyzmet_core::Text;
-
-macro_rules! texts {
-    ($($name:ident => $kk:expr, $ru:expr, $en:expr;)*) => {
-        $(pub fn $name() -> Text { Text::new($kk, $ru, $en) })*
-    };
-}
-
-texts! {
+qyzmet_web::texts! {
     site_name => "ХҚКО операторының жұмыс орны", "Рабочее место оператора ЦОН", "CSC operator's workplace";
     find_citizen => "Азаматты іздеу", "Поиск гражданина", "Find a citizen";
     requests => "Орталықтың өтінімдері", "Заявки центра", "The centre's requests";

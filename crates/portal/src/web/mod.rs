@@ -35,13 +35,12 @@ mod texts;
 use crate::cabinet::Cabinet;
 use crate::Portal;
 use axum::extract::FromRef;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use qyzmet_api::{ApiError, Session};
 use qyzmet_store::Store;
-use qyzmet_web::page::{see_other, Layout, Site};
+use qyzmet_web::page::{Layout, Site};
 use qyzmet_web::session::Visitor;
 use std::sync::Arc;
 
@@ -126,40 +125,19 @@ impl Pages {
             nav.push(("/portal/login".into(), texts::log_in()));
             nav.push(("/portal/register".into(), texts::register()));
         }
-        Layout {
-            site: &self.site,
-            lang: v.lang,
-            path: &v.path,
-            nav,
-            user: v
-                .session
-                .as_ref()
-                .map(|s| (s.user.full_name.as_str(), "/portal/logout", v.csrf.as_str())),
-            scripts,
-        }
+        Layout::of(&self.site, v, nav, "/portal/logout", scripts)
     }
 
-    /// A refusal or failure as a page: its status, a title for it and the message in the
-    /// visitor's language. Without a session, the log-in page instead.
+    /// A refusal or failure as a page in the visitor's language; without a session, the
+    /// log-in page.
     fn refused(&self, v: &Visitor, e: &ApiError) -> Response {
-        if e.status == StatusCode::UNAUTHORIZED {
-            return to_login(v);
-        }
-        let title = match e.status {
-            StatusCode::FORBIDDEN => texts::refused(),
-            StatusCode::NOT_FOUND => qyzmet_web::words::not_found(),
-            s if s.is_server_error() => texts::failed(),
-            _ => texts::not_done(),
-        };
-        self.layout(v, &[])
-            .error(e.status, title.get(v.lang), e.message.get(v.lang))
+        self.layout(v, &[]).refusal(e, "/portal/login")
     }
 }
 
 /// The log-in page, coming back here afterwards.
 fn to_login(v: &Visitor) -> Response {
-    let next: String = form_urlencoded::byte_serialize(v.path.as_bytes()).collect();
-    see_other(&format!("/portal/login?next={next}"))
+    qyzmet_web::page::to_login(&v.path, "/portal/login")
 }
 
 /// The visitor's session, or the way to log in.

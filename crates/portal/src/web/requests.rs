@@ -15,36 +15,20 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 use qyzmet_api::ApiError;
-use qyzmet_core::regulation::{Outcome, Regulation, Status};
-use qyzmet_core::{Lang, Text};
+use qyzmet_core::regulation::{Outcome, Regulation};
+use qyzmet_core::Text;
 use qyzmet_engine::status_name;
-use qyzmet_engine::{Event, HistoryEntry};
 use qyzmet_registries::payment::{CardDecline, Invoice, InvoiceState, Payer};
 use qyzmet_web::form::{summary, Control, Kind, Problems};
 use qyzmet_web::page::{respond, see_other};
-use qyzmet_web::regulation::{local_time, local_utc};
+use qyzmet_web::regulation::local_utc;
 use qyzmet_web::session::Visitor;
+use qyzmet_web::timeline::{
+    action_name, outcome_name, parse, status_badge, status_of, timeline, utc_of,
+};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> Option<T> {
-    serde_json::from_value(v.clone()).ok()
-}
-
-fn status_of(v: &Value) -> Option<Status> {
-    parse(&v["status"])
-}
-
-fn utc_of(v: &Value, lang: Lang) -> String {
-    parse::<DateTime<Utc>>(v)
-        .map(|t| local_utc(t, lang))
-        .unwrap_or_default()
-}
-
-fn status_badge(s: Option<Status>, lang: Lang) -> Markup {
-    html! { @if let Some(s) = s { span.status { (status_name(s).get(lang)) } } }
-}
 
 pub(crate) async fn mine(State(p): State<Pages>, v: Visitor) -> Response {
     let s = match signed_in(&v) {
@@ -88,75 +72,6 @@ pub(crate) async fn mine(State(p): State<Pages>, v: Visitor) -> Response {
         }
     };
     respond(StatusCode::OK, p.layout(&v, &[]).page(title.get(l), body))
-}
-
-/// The name of action `n` of the request's channel, as the regulation writes it.
-fn action_name(reg: Option<&Regulation>, channel: &Value, n: u64, lang: Lang) -> String {
-    let channel = parse::<qyzmet_core::regulation::ChannelKind>(channel);
-    reg.zip(channel)
-        .and_then(|(r, c)| r.channels.get(&c))
-        .and_then(|c| c.actions.iter().find(|a| u64::from(a.number) == n))
-        .map(|a| format!("{n}. {}", a.action.get(lang)))
-        .unwrap_or_else(|| n.to_string())
-}
-
-/// One line of the timeline.
-fn event_line(
-    e: &HistoryEntry,
-    reg: Option<&Regulation>,
-    channel: &Value,
-    lang: Lang,
-) -> (String, String) {
-    let action = |n: u32| action_name(reg, channel, u64::from(n), lang);
-    let text = match &e.event {
-        Event::StatusChanged { from, to } => format!(
-            "{}: {} → {}",
-            texts::ev_status().get(lang),
-            status_name(*from).get(lang),
-            status_name(*to).get(lang)
-        ),
-        Event::ActionStarted { action: n, .. } => {
-            format!("{}: {}", texts::ev_started().get(lang), action(*n))
-        }
-        Event::ActionEnded { action: n, .. } => {
-            format!("{}: {}", texts::ev_ended().get(lang), action(*n))
-        }
-        Event::FactLearned { holds, .. } => format!(
-            "{}: {}",
-            texts::ev_fact().get(lang),
-            if *holds {
-                texts::holds()
-            } else {
-                texts::fails()
-            }
-            .get(lang)
-        ),
-        Event::Decided { outcome } => format!(
-            "{}: {}",
-            texts::ev_decided().get(lang),
-            outcome_name(*outcome).get(lang)
-        ),
-        Event::DeadlineExtended { until, reason, .. } => format!(
-            "{}: {} ({reason})",
-            texts::ev_extended().get(lang),
-            local_time(*until, lang)
-        ),
-        Event::Refused { .. } => texts::ev_refused().get(lang).to_string(),
-        Event::Finished { status } => format!(
-            "{}: {}",
-            texts::ev_finished().get(lang),
-            status_name(*status).get(lang)
-        ),
-    };
-    (local_time(e.at, lang), text)
-}
-
-fn outcome_name(o: Outcome) -> Text {
-    match o {
-        Outcome::Positive => texts::outcome_positive(),
-        Outcome::Refusal => texts::outcome_refusal(),
-        Outcome::Interim => texts::outcome_interim(),
-    }
 }
 
 /// What the request page shows beside the request: a notice just after filing or paying,
@@ -204,7 +119,6 @@ fn request_page(
         .zip(req["version"].as_u64())
         .and_then(|(c, n)| p.portal.catalog().get(c, n as u32));
     let number = req["number"].as_str().unwrap_or_default();
-    let history: Vec<HistoryEntry> = parse(&req["history"]).unwrap_or_default();
     let finished = req["finished"].as_bool().unwrap_or(false);
     let waiting = req["waiting"]["action"].as_u64();
     let refusal = parse::<Text>(&req["refusal"]["message"]);
@@ -254,12 +168,7 @@ fn request_page(
             p.notice { (texts::answered().get(l)) }
         }
         h2 { (texts::timeline().get(l)) }
-        ol.timeline {
-            @for e in &history {
-                @let (at, text) = event_line(e, reg, &req["channel"], l);
-                li { time { (at) } (text) }
-            }
-        }
+        (timeline(req, reg, l))
     };
     let status = if problems.is_empty() {
         StatusCode::OK

@@ -1,14 +1,6 @@
 //! The portal pages' texts, in Kazakh, Russian and English.
 
-use qyzmet_core::Text;
-
-macro_rules! texts {
-    ($($name:ident => $kk:expr, $ru:expr, $en:expr;)*) => {
-        $(pub fn $name() -> Text { Text::new($kk, $ru, $en) })*
-    };
-}
-
-texts! {
+qyzmet_web::texts! {
     site_name => "«Электрондық үкімет» порталы", "Портал «электронного правительства»", "E-government portal";
     catalogue => "Қызметтер каталогы", "Каталог услуг", "Catalogue of services";
     catalogue_lead => "Мемлекеттік қызметтер, оларды көрсететін органдар бойынша топтастырылған.", "Государственные услуги, сгруппированные по оказывающим их органам.", "Government services, grouped by the bodies that provide them.";
@@ -16,9 +8,6 @@ texts! {
     notifications => "Хабарламалар", "Уведомления", "Notifications";
     log_in => "Кіру", "Войти", "Log in";
     register => "Тіркелу", "Регистрация", "Register";
-    refused => "Қолжетімділік жоқ", "Доступ запрещён", "Access refused";
-    failed => "Жүйеде қате", "Ошибка системы", "The system failed";
-    not_done => "Орындалмады", "Не выполнено", "Not done";
 
     iin => "ЖСН", "ИИН", "IIN";
     iin_hint => "12 цифр, жеке куәлігіңізде көрсетілген", "12 цифр, указан в удостоверении личности", "12 digits, as on your identity card";
@@ -128,9 +117,6 @@ texts! {
     signed_at => "Қол қойылған уақыты", "Время подписи", "Signed at";
     recipient => "Алушы", "Получатель", "Recipient";
     grounds => "Негіздеме", "Обоснование", "Grounds";
-    outcome_positive => "Оң нәтиже", "Положительный результат", "Positive";
-    outcome_refusal => "Дәлелді бас тарту", "Мотивированный отказ", "Motivated refusal";
-    outcome_interim => "Аралық нәтиже", "Промежуточный результат", "Interim result";
     outcome => "Шешім", "Решение", "Decision";
     download_cms => "Қол қойылған нәтижені жүктеу (CMS, .p7s)", "Скачать подписанный результат (CMS, .p7s)", "Download the signed result (CMS, .p7s)";
     download_json => "Құжатты жүктеу (JSON)", "Скачать документ (JSON)", "Download the document (JSON)";
@@ -139,14 +125,4 @@ texts! {
     mark_read => "Оқылды деп белгілеу", "Отметить как прочитанное", "Mark as read";
     unread => "Жаңа", "Новое", "New";
 
-    ev_status => "Мәртебе өзгерді", "Статус изменён", "Status changed";
-    ev_started => "Басталды", "Начато", "Started";
-    ev_ended => "Аяқталды", "Завершено", "Done";
-    ev_fact => "Тексерілді", "Проверено", "Checked";
-    ev_decided => "Шешім қабылданды", "Принято решение", "Decided";
-    ev_extended => "Мерзімі ұзартылды", "Срок продлён", "Deadline extended";
-    ev_refused => "Бас тартылды", "Отказано", "Refused";
-    ev_finished => "Аяқталды", "Завершено", "Finished";
-    holds => "расталды", "подтверждено", "confirmed";
-    fails => "расталмады", "не подтверждено", "not confirmed";
 }

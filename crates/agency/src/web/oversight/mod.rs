@@ -87,21 +87,17 @@ impl Filter {
 
 impl Pages {
     fn layout<'a>(&'a self, v: &'a Visitor) -> Layout<'a> {
-        Layout {
-            site: &self.site,
-            lang: v.lang,
-            path: &v.path,
-            nav: vec![
+        Layout::of(
+            &self.site,
+            v,
+            vec![
                 ("/oversight".into(), texts::sla()),
                 ("/oversight/questionnaires".into(), texts::questionnaires()),
                 ("/oversight/regulations".into(), texts::regulations()),
             ],
-            user: v
-                .session
-                .as_ref()
-                .map(|s| (s.user.full_name.as_str(), "/agency/logout", v.csrf.as_str())),
-            scripts: &[],
-        }
+            "/agency/logout",
+            &[],
+        )
     }
 
     /// A refusal or failure as a page in the visitor's language; without a session, the

@@ -1,14 +1,6 @@
 //! The oversight pages' texts, in Kazakh, Russian and English.
 
-use qyzmet_core::Text;
-
-macro_rules! texts {
-    ($($name:ident => $kk:expr, $ru:expr, $en:expr;)*) => {
-        $(pub fn $name() -> Text { Text::new($kk, $ru, $en) })*
-    };
-}
-
-texts! {
+qyzmet_web::texts! {
     site_name => "Мемлекеттік қызметтер сапасының мониторингі", "Мониторинг качества госуслуг", "Oversight of government services";
     sla => "Мерзімдердің сақталуы", "Соблюдение сроков", "Deadlines kept";
     sla_lead => "Әр қызмет және көрсетуші бойынша: өтінімдер мәртебелер бойынша, әр әрекеттің мерзімі сақталды ма, қазір мерзімі өткендер. Сандар өтінімдердің тарихынан есептеледі.", "По каждой услуге и услугодателю: заявки по статусам, соблюдён ли срок каждого действия, просроченные сейчас. Цифры считаются по истории заявок.", "Per service and provider: requests by status, whether each action's deadline held, requests overdue now. The figures are computed from the requests' histories.";
