@@ -21,7 +21,7 @@ mod common;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use browser::{body, browser, click, driver, fill, heading, text};
+use browser::{body, browser, click, driver, fill, heading, pick_key, says, text};
 use common::Client;
 use fantoccini::{Client as Browser, Locator};
 use serde_json::json;
@@ -52,28 +52,6 @@ async fn log_in(b: &Browser, base: &str, login: &str, password: &str) {
 async fn log_out(b: &Browser) {
     click(b, ".user button").await;
     heading(b, "Вход сотрудника").await;
-}
-
-async fn pick_key(b: &Browser, key: &Path) {
-    let input = b.find(Locator::Css("#f-keyfile")).await.unwrap();
-    input.clear().await.unwrap();
-    input.send_keys(key.to_str().unwrap()).await.unwrap();
-}
-
-/// Wait until the element `css` says `want` (a page a form's POST leads to).
-async fn says(b: &Browser, css: &str, want: &str) {
-    let start = Instant::now();
-    loop {
-        let now = text(b, css).await;
-        if now.contains(want) {
-            return;
-        }
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
-            "{css} says {now:?}, not {want:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
 }
 
 /// The citizen got the notice of `status` for request `id` (through the gateway's outbox).
@@ -221,7 +199,7 @@ fn an_employee_takes_decides_and_signs_in_the_browser() {
         assert!(b.find(Locator::Css("#take")).await.is_ok());
         assert!(b.find(Locator::Css("#decide")).await.is_err());
         click(&b, "#take button").await;
-        says(&b, "#done", "Заявка принята в работу").await;
+        says(&b, "#done", "Заявка принята в работу", false).await;
         assert_eq!(text(&b, "#request-status").await, "В работе");
         assert!(b.find(Locator::Css("#take")).await.is_err());
 
@@ -240,14 +218,14 @@ fn an_employee_takes_decides_and_signs_in_the_browser() {
         // With a reason, the next day suggested: extended, and said in the timeline.
         fill(&b, "#f-reason", "запрошено заключение ПМПК").await;
         click(&b, "#extend button").await;
-        says(&b, "#done", "Срок продлён").await;
+        says(&b, "#done", "Срок продлён", false).await;
         assert_eq!(text(&b, "#request-status").await, "Срок продлён");
         assert!(text(&b, "#timeline").await.contains("запрошено заключение ПМПК"));
 
         // A positive decision; then the request waits for the result's signature.
         click(&b, "#f-outcome").await;
         click(&b, "#decide button[type=submit]").await;
-        says(&b, "#done", "Решение записано").await;
+        says(&b, "#done", "Решение записано", false).await;
         assert!(text(&b, "#timeline").await.contains("Положительный результат"));
         me_told(&server, citizen, &id, "deadline_extended");
         assert!(text(&b, "#timeline").await.contains("в срок"), "deadlines kept are said");
@@ -266,7 +244,7 @@ fn an_employee_takes_decides_and_signs_in_the_browser() {
         pick_key(&b, employee.account.key_file.as_ref().unwrap()).await;
         fill(&b, "#f-password", &password).await;
         click(&b, "#sign button[type=submit]").await;
-        says(&b, "#done", "Результат подписан").await;
+        says(&b, "#done", "Результат подписан", false).await;
         assert_eq!(text(&b, "#request-status").await, "Исполнение завершено");
         assert_eq!(text(&b, "#no-actions").await, "Заявка не ожидает действий.");
 
@@ -291,8 +269,8 @@ fn an_employee_takes_decides_and_signs_in_the_browser() {
         click(&b, "#f-ground").await;
         fill(&b, "#f-details", "не приложен документ").await;
         click(&b, "#decide button[type=submit]").await;
-        says(&b, "#done", "Решение записано").await;
-        says(&b, "#request-status", "Мотивированный отказ").await;
+        says(&b, "#done", "Решение записано", false).await;
+        says(&b, "#request-status", "Мотивированный отказ", false).await;
         assert_eq!(text(&b, "#request-refusal").await, grounds);
 
         // A citizen: no workplace at all.
@@ -381,14 +359,14 @@ fn other_person_steps_are_done_from_the_page() {
         );
         click(&b, "#f-outcome").await;
         click(&b, "#decide button[type=submit]").await;
-        says(&b, "#done", "Решение записано").await;
+        says(&b, "#done", "Решение записано", false).await;
         // The paper step, then the hand-over: each by its own button.
-        says(&b, "#perform button", "9.").await;
+        says(&b, "#perform button", "9.", false).await;
         click(&b, "#perform button").await;
-        says(&b, "#done", "Шаг выполнен").await;
-        says(&b, "#perform button", "10.").await;
+        says(&b, "#done", "Шаг выполнен", false).await;
+        says(&b, "#perform button", "10.", false).await;
         click(&b, "#perform button").await;
-        says(&b, "#done", "Шаг выполнен").await;
+        says(&b, "#done", "Шаг выполнен", false).await;
         assert_eq!(text(&b, "#no-actions").await, "Заявка не ожидает действий.");
         b.close().await.unwrap();
     });
@@ -438,7 +416,13 @@ fn the_signers_step_is_the_signers() {
         b.goto(&format!("{base}/agency/requests/{id}"))
             .await
             .unwrap();
-        says(&b, "#no-actions", "уполномоченное лицо с правом подписи").await;
+        says(
+            &b,
+            "#no-actions",
+            "уполномоченное лицо с правом подписи",
+            false,
+        )
+        .await;
         assert!(b.find(Locator::Css("#to-sign")).await.is_err());
         b.goto(&format!("{base}/agency/requests/{id}/sign"))
             .await
@@ -454,7 +438,7 @@ fn the_signers_step_is_the_signers() {
         pick_key(&b, signer.account.key_file.as_ref().unwrap()).await;
         fill(&b, "#f-password", &server.report.password).await;
         click(&b, "#sign button[type=submit]").await;
-        says(&b, "#done", "Результат подписан").await;
+        says(&b, "#done", "Результат подписан", false).await;
         b.close().await.unwrap();
     });
     let result = Client::login(&server, "900312400000")

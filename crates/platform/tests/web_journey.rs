@@ -10,42 +10,14 @@
 mod browser;
 mod common;
 
-use browser::{browser, click, driver, fill, heading, text};
+use browser::{browser, click, driver, fill, heading, says, sign_with, text};
 use common::Client;
-use fantoccini::{Client as Browser, Locator};
+use fantoccini::Locator;
 use qyzmet_pki::nca::IssueRequest;
 use qyzmet_pki::{Holder, KeyPurpose, KeyType, Role as CertRole};
 use serde_json::json;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-/// Wait until the element `css` says `want`, reloading the page meanwhile (for what arrives
-/// through the gateway in its own time) when `reload`.
-async fn says(b: &Browser, css: &str, want: &str, reload: bool) {
-    let start = Instant::now();
-    loop {
-        let now = text(b, css).await;
-        if now.contains(want) {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{css} says {now:?}, not {want:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if reload {
-            b.refresh().await.unwrap();
-        }
-    }
-}
-
-async fn pick_key(b: &Browser, key: &Path, password: &str) {
-    let input = b.find(Locator::Css("#f-keyfile")).await.unwrap();
-    input.clear().await.unwrap();
-    input.send_keys(key.to_str().unwrap()).await.unwrap();
-    fill(b, "#f-password", password).await;
-    click(b, "#sign button[type=submit]").await;
-}
+use std::path::PathBuf;
+use std::time::Instant;
 
 /// A person of the demo ГБД ФЛ with no account: an adult too young to be among the demo's
 /// staff (who are 25 or older), else the last adult without one.
@@ -169,14 +141,14 @@ fn a_service_from_registration_to_the_questionnaire_in_the_browser() {
             .unwrap();
         click(&b, "form[enctype] button[type=submit]").await;
         heading(&b, "Проверьте заявление").await;
-        pick_key(&b, &key, password).await;
+        sign_with(&b, &key, password).await;
         assert_eq!(text(&b, "#request-status").await, "Поступившие");
         let url = b.current_url().await.unwrap();
         let id = url.path().rsplit('/').next().unwrap().to_string();
         let number = text(&b, "h1").await.rsplit(' ').next().unwrap().to_string();
 
         // The provider's employee, at the workplace: take, decide, sign.
-        click(&b, ".user button").await;
+        browser::log_out(&b).await;
         b.goto(&format!("{base}/agency/login?lang=ru"))
             .await
             .unwrap();
@@ -197,7 +169,7 @@ fn a_service_from_registration_to_the_questionnaire_in_the_browser() {
         says(&b, "#done", "Решение записано", false).await;
         click(&b, "#to-sign").await;
         heading(&b, "Подписание результата").await;
-        pick_key(
+        sign_with(
             &b,
             employee.key_file.as_ref().unwrap(),
             &server.report.password,
@@ -207,7 +179,7 @@ fn a_service_from_registration_to_the_questionnaire_in_the_browser() {
         assert_eq!(text(&b, "#request-status").await, "Исполнение завершено");
 
         // The citizen: the notice, the signed result, the questionnaire.
-        click(&b, ".user button").await;
+        browser::log_out(&b).await;
         b.goto(&format!("{base}/portal/login?lang=ru"))
             .await
             .unwrap();

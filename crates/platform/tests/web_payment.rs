@@ -102,7 +102,7 @@ fn a_citizen_pays_the_invoice_on_the_request_page() {
         assert_eq!(status[0], json!(403), "{status}");
         assert!(status[1].as_str().unwrap().contains("Доступ запрещён"));
         assert_eq!(read(&api, &id)["status"], "awaiting_payment");
-        click(&b, ".user button").await;
+        browser::log_out(&b).await;
 
         // The recipient: the invoice on the request page.
         log_in(&b, base, me, &server.report.password).await;
@@ -208,14 +208,7 @@ fn free(api: &Client, doctor: &str, day: chrono::NaiveDate) -> Vec<String> {
 /// Sign the application on the review page in the browser, with `key`.
 async fn sign(b: &fantoccini::Client, key: &Path, password: &str) {
     heading(b, "Проверьте заявление").await;
-    b.find(Locator::Css("#f-keyfile"))
-        .await
-        .unwrap()
-        .send_keys(key.to_str().unwrap())
-        .await
-        .unwrap();
-    fill(b, "#f-password", password).await;
-    click(b, "#sign button[type=submit]").await;
+    browser::sign_with(b, key, password).await;
 }
 
 /// The main form's own submit button (not the slot chooser's, which belongs to its GET form).
@@ -469,7 +462,7 @@ fn screenshots() {
             std::fs::write(&file, b.screenshot().await.unwrap()).unwrap();
             made.push(file);
         }
-        click(&b, ".user button").await;
+        browser::log_out(&b).await;
         log_in(&b, base, patient, &server.report.password).await;
         for lang in ["kk", "ru", "en"] {
             b.goto(&format!(

@@ -142,3 +142,51 @@ pub async fn staff_log_in(b: &Browser, base: &str, login: &str, password: &str) 
     click(b, "form[action='/agency/login'] button").await;
     text(b, ".user").await;
 }
+
+/// Log out from the page's header, and wait for the page it leads to (one without anyone
+/// logged in): the next `goto` must not race the log-out's own navigation.
+pub async fn log_out(b: &Browser) {
+    click(b, ".user button").await;
+    let start = Instant::now();
+    while b.find(Locator::Css(".user")).await.is_ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "still logged in after logging out"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Wait until the element `css` says `want` (the page a form's POST leads to), reloading
+/// the page between looks when what is awaited arrives by itself (a notice).
+pub async fn says(b: &Browser, css: &str, want: &str, reload: bool) {
+    let start = Instant::now();
+    loop {
+        let now = text(b, css).await;
+        if now.contains(want) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{css} says {now:?}, not {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if reload {
+            b.refresh().await.unwrap();
+        }
+    }
+}
+
+/// Choose `key` as the signing form's key file.
+pub async fn pick_key(b: &Browser, key: &Path) {
+    let input = b.find(Locator::Css("#f-keyfile")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(key.to_str().unwrap()).await.unwrap();
+}
+
+/// Sign on the page's signing form with `key` and its password.
+pub async fn sign_with(b: &Browser, key: &Path, password: &str) {
+    pick_key(b, key).await;
+    fill(b, "#f-password", password).await;
+    click(b, "#sign button[type=submit]").await;
+}
