@@ -18,6 +18,15 @@ impl Problems {
         self.0.is_empty()
     }
 
+    /// The status of the page that shows a form with these problems: 422 when there are any.
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     pub fn add(&mut self, field: impl Into<String>, message: Text) {
         self.0.push((field.into(), message));
     }

@@ -6,7 +6,7 @@
 use crate::form::{summary, Control, Kind, Problems};
 use crate::page::{respond, see_other, Layout};
 use crate::session::{self, Visitor};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use maud::html;
 use qyzmet_core::Text;
@@ -75,11 +75,7 @@ pub fn page(
             div.actions { button type="submit" { (button().get(l)) } }
         }
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(status, layout.page(s.title.get(l), body))
 }
 

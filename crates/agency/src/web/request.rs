@@ -645,11 +645,7 @@ fn page(
         }
         p { a href="/agency" { (texts::back_to_queue().get(l)) } }
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(status, p.layout(v, &["portal.js"]).page(&title, body))
 }
 
@@ -953,11 +949,7 @@ async fn sign_form(p: &Pages, v: &Visitor, id: &str, problems: &Problems) -> Res
         (signing::form(l, &form))
         p { a href={ "/agency/requests/" (id) } { (texts::request_title().get(l)) " " (o.req.summary.number) } }
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(status, p.layout(v, &["portal.js"]).page(title.get(l), body))
 }
 

@@ -140,11 +140,7 @@ fn form_page(
             div.actions { button type="submit" { (texts::continue_button().get(l)) } }
         }
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(
         status,
         p.layout(v, &["portal.js"])
@@ -236,11 +232,7 @@ fn review_page(
         p { (texts::sign_lead().get(l)) }
         (signing::form(l, &signing))
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(
         status,
         p.layout(v, &["portal.js"])

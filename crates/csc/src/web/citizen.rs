@@ -5,7 +5,6 @@
 
 use super::{texts, Pages};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
 use qyzmet_core::regulation::{ChannelKind, Regulation};
@@ -115,10 +114,6 @@ pub(crate) async fn find(State(p): State<Pages>, v: Visitor, Query(q): Query<Fin
             }
         }
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(status, p.layout(&v, &[]).page(title.get(l), body))
 }

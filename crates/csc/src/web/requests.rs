@@ -221,11 +221,7 @@ fn request_page(
         h2 { (texts::timeline().get(l)) }
         (timeline(req, reg, l))
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(status, p.layout(v, &[]).page(&title, body))
 }
 

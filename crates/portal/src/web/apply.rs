@@ -134,11 +134,7 @@ fn form_page(
         }
         @if offer.is_some() { (slots::choice_form(&action, id)) }
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(
         status,
         p.layout(v, &["portal.js"])
@@ -227,11 +223,7 @@ async fn review_page(
         p { (texts::sign_lead().get(l)) }
         (signing::form(l, &signing))
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(
         status,
         p.layout(v, &["portal.js"])

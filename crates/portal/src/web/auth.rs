@@ -4,7 +4,7 @@
 
 use super::{texts, Pages};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use axum::Form;
 use maud::{html, Markup};
@@ -85,11 +85,7 @@ fn login_form(
         }
         p { (texts::no_account().get(l)) " " a href="/portal/register" { (texts::register().get(l)) } }
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(status, p.layout(v, &[]).page(title.get(l), body))
 }
 
@@ -163,11 +159,7 @@ fn register_form(p: &Pages, v: &Visitor, login: &str, problems: &Problems) -> Re
             div.actions { button type="submit" { (texts::register_button().get(l)) } }
         }
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problems.status();
     respond(status, p.layout(v, &[]).page(title.get(l), body))
 }
 
