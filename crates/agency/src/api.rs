@@ -304,6 +304,25 @@ async fn file(
     session: Session,
     Body(body): Body<SignedFiling>,
 ) -> Result<(StatusCode, Json<FilingAnswer>), ApiError> {
+    let answer = file_at_provider(&agency, &session, body).await?;
+    let code = match &answer {
+        FilingAnswer::Filed {
+            duplicate: false, ..
+        } => StatusCode::CREATED,
+        _ => StatusCode::OK,
+    };
+    Ok((code, Json(answer)))
+}
+
+/// File at the provider (the `agency` channel) what `session`'s staff member signed with
+/// their own key for a citizen who came in person: only staff of the service's provider may
+/// (`Principal::can_submit`), the signer being the one logged in. `POST /api/agency/requests`
+/// and the filing pages both call it.
+pub(crate) async fn file_at_provider(
+    agency: &AgencyIs,
+    session: &Session,
+    body: SignedFiling,
+) -> Result<FilingAnswer, ApiError> {
     let p = &session.principal;
     let der = STANDARD.decode(body.cms.as_bytes()).unwrap_or_default();
     let app = crate::filing::read_application(&der)?;
@@ -317,8 +336,8 @@ async fn file(
             .code,
     )
     .map_err(denied)?;
-    let iin = session.user.iin.ok_or_else(no_iin)?;
-    let answer = agency
+    let iin = session.user.iin.as_ref().ok_or_else(no_iin)?;
+    agency
         .file(Filing {
             channel: qyzmet_core::regulation::ChannelKind::Agency,
             cms: body.cms,
@@ -327,14 +346,7 @@ async fn file(
             signer_iin: iin.to_string(),
             csc: None,
         })
-        .await?;
-    let code = match &answer {
-        FilingAnswer::Filed {
-            duplicate: false, ..
-        } => StatusCode::CREATED,
-        _ => StatusCode::OK,
-    };
-    Ok((code, Json(answer)))
+        .await
 }
 
 pub(crate) fn no_iin() -> ApiError {

@@ -35,15 +35,11 @@ use axum::{Json, Router};
 use qyzmet_accounts::{Denied, Principal, Role as AccountRole};
 use qyzmet_api::requests::{act_through, read_through, Perform, SignedFiling};
 use qyzmet_api::{denied, ApiError, Body, Session};
-use qyzmet_core::id::Iin;
 use qyzmet_core::regulation::ChannelKind;
-use qyzmet_core::{Lang, Text};
-use qyzmet_gateway::services::{
-    registry_participant, Act, Filing, FilingAnswer, Read, AGENCY, CSC, CSC_NOTICE, FILE, QUERY,
-};
+use qyzmet_core::Text;
+use qyzmet_gateway::services::{Act, Filing, FilingAnswer, Read, AGENCY, CSC, CSC_NOTICE, FILE};
 use qyzmet_gateway::Gateway;
-use qyzmet_registries::gbd_fl::{GbdFlRequest, GbdFlResponse, Person};
-use qyzmet_registries::{RegistryRequest, RegistryResponse};
+use qyzmet_registries::gbd_fl::Person;
 use qyzmet_store::{Notification, Store};
 use serde_json::{json, Value};
 
@@ -91,40 +87,7 @@ impl CscIs {
     /// core's reason; one the database does not hold is not found.
     pub async fn citizen(&self, session: &Session, iin: &str) -> Result<Person, ApiError> {
         operator(&session.principal)?;
-        let iin = iin.trim();
-        let today = (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive();
-        if let Err(e) = Iin::parse(iin, today) {
-            return Err(ApiError::unprocessable(
-                e.code(),
-                Text::new(
-                    e.message(Lang::Kk),
-                    e.message(Lang::Ru),
-                    e.message(Lang::En),
-                ),
-            ));
-        }
-        let request = RegistryRequest::GbdFl(GbdFlRequest::Person {
-            iin: iin.to_string(),
-        });
-        let to = registry_participant(request.participant());
-        let answer: RegistryResponse = self.gateway.call(CSC, &to, QUERY, &request).await?;
-        match answer {
-            RegistryResponse::GbdFl(GbdFlResponse::Person { person }) => Ok(*person),
-            RegistryResponse::GbdFl(GbdFlResponse::Error(e)) => Err(ApiError::new(
-                if e.code() == "gbd_fl.not_found" {
-                    StatusCode::NOT_FOUND
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                },
-                e.code(),
-                Text::new(
-                    format!("{iin}: жеке тұлғалардың мемлекеттік деректер базасында табылмады"),
-                    format!("{iin}: не найден в государственной базе данных физических лиц"),
-                    format!("{iin}: not found in the state database of individuals ({e})"),
-                ),
-            )),
-            _ => Err(ApiError::internal("an answer of another kind from ГБД ФЛ")),
-        }
+        qyzmet_web::citizen::find(&self.gateway, CSC, iin).await
     }
 
     /// File a request for a citizen, signed with the operator's own key, through the gateway

@@ -15,6 +15,8 @@
 //! - [`login`]: the staff's log-in and log-out pages of every workplace.
 //! - [`csrf`]: a per-session token in a hidden field, checked on every POST by a layer.
 //! - [`form`]: the error summary and per-field error pattern, and the inputs.
+//! - [`citizen`]: the citizen who came in person — their IIN checked by the number's rules,
+//!   then in ГБД ФЛ through the gateway; the IIN's input; their name in the page's language.
 //! - [`drafts`]: applications being filled between the form and the signature (values and
 //!   files), in memory, for their owner only.
 //! - [`filing`]: filing from pages — the regulation's form and documents as controls, the
@@ -38,6 +40,7 @@
 //! project's verifier and with `openssl cms`.
 
 pub mod assets;
+pub mod citizen;
 pub mod cookies;
 pub mod csrf;
 pub mod drafts;

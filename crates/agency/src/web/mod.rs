@@ -8,6 +8,10 @@
 //! | route | page |
 //! |---|---|
 //! | `GET /agency` | the queue of the organisation's requests, overdue first |
+//! | `GET /agency/file` | filing for a citizen who came in person: this provider's services with an agency channel |
+//! | `GET /agency/file/{code}` | the citizen's IIN, found in ГБД ФЛ through the gateway |
+//! | `GET, POST /agency/file/{code}/citizens/{iin}` | the regulation's form and scans, checked on the server |
+//! | `GET, POST /agency/file/drafts/{id}` | the review, signed in the browser with the employee's own key, filed as `POST /api/agency/requests` files |
 //! | `GET /agency/requests/{id}` | a request: recipient, form, attachments, timeline, the actions it waits for |
 //! | `POST /agency/requests/{id}/take` | take into work |
 //! | `POST /agency/requests/{id}/decide` | positive (interim) or a motivated refusal on the regulation's grounds |
@@ -20,6 +24,7 @@
 //! The oversight pages for monitors, heads and administrators are [`oversight`]'s.
 
 mod auth;
+mod file;
 pub mod oversight;
 mod queue;
 mod request;
@@ -40,6 +45,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub(crate) struct Pages {
     agency: AgencyIs,
+    /// Applications an employee fills for a citizen, between the form and the signature.
+    drafts: qyzmet_web::drafts::Drafts,
     site: Arc<Site>,
 }
 
@@ -58,10 +65,21 @@ pub fn router(agency: AgencyIs) -> Router {
     });
     let pages = Pages {
         agency,
+        drafts: qyzmet_web::drafts::Drafts::default(),
         site: site.clone(),
     };
     Router::new()
         .route("/agency", get(queue::queue))
+        .route("/agency/file", get(file::services_page))
+        .route("/agency/file/{code}", get(file::citizen_page))
+        .route(
+            "/agency/file/{code}/citizens/{iin}",
+            get(file::form).post(file::fill),
+        )
+        .route(
+            "/agency/file/drafts/{id}",
+            get(file::review).post(file::submit),
+        )
         .route("/agency/requests/{id}", get(request::request))
         .route("/agency/requests/{id}/take", post(request::take))
         .route("/agency/requests/{id}/decide", post(request::decide))
@@ -89,7 +107,10 @@ impl Pages {
     /// The frame of a page for this visitor.
     fn layout<'a>(&'a self, v: &'a Visitor, scripts: &'a [&'a str]) -> Layout<'a> {
         let nav = if v.session.is_some() {
-            vec![("/agency".to_string(), texts::queue())]
+            vec![
+                ("/agency".to_string(), texts::queue()),
+                ("/agency/file".to_string(), texts::file_title()),
+            ]
         } else {
             vec![("/agency/login".to_string(), texts::log_in())]
         };

@@ -56,6 +56,7 @@ pub(crate) async fn queue(State(p): State<Pages>, v: Visitor, Query(f): Query<Fi
     let title = texts::queue();
     let body = html! {
         h1 { (title.get(l)) }
+        p { a #file-link href="/agency/file" { (texts::file_title().get(l)) } }
         form.filter method="get" action="/agency" {
             div.field {
                 label for="f-status" { (texts::status().get(l)) }

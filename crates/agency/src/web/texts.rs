@@ -84,6 +84,25 @@ qyzmet_web::texts! {
     due_by => "мерзімі", "срок", "due by";
     kept => "мерзімінде", "в срок", "on time";
     missed => "мерзімі өткен", "срок нарушен", "deadline missed";
+
+    file_title => "Азамат үшін өтінім беру", "Подать заявку за гражданина", "File a request for a citizen";
+    file_lead => "Азамат жеке өзі келді: қызметті таңдаңыз, оның ЖСН-ын енгізіңіз, өтінішті толтырып, өз ЭЦҚ кілтіңізбен қол қойыңыз.", "Гражданин пришёл лично: выберите услугу, введите его ИИН, заполните заявление и подпишите своим ключом ЭЦП.", "The citizen has come in person: choose the service, enter their IIN, fill in the application and sign it with your own e-signature key.";
+    no_services => "Ұйымыңыз өз кеңсесінде көрсететін қызмет жоқ.", "Нет услуг, которые ваша организация оказывает в своём офисе.", "Your organisation provides no service at its own office.";
+    citizen_title => "Азаматтың ЖСН-ы", "ИИН гражданина", "The citizen's IIN";
+    citizen_lead => "Азаматтың ЖСН-ы жеке тұлғалардың мемлекеттік деректер базасында тексеріледі.", "ИИН гражданина проверяется в государственной базе данных физических лиц.", "The citizen's IIN is checked in the state database of individuals.";
+    iin => "Азаматтың ЖСН-ы", "ИИН гражданина", "The citizen's IIN";
+    iin_hint => "12 цифр, жеке куәлікте көрсетілген", "12 цифр, как в удостоверении личности", "12 digits, as on the identity card";
+    iin_required => "Азаматтың ЖСН-ын енгізіңіз", "Введите ИИН гражданина", "Enter the citizen's IIN";
+    continue_button => "Жалғастыру", "Продолжить", "Continue";
+    form_title => "Азаматтың өтініші", "Заявление гражданина", "The citizen's application";
+    form_lead => "Өтінішті азамат атынан, оның құжаттары бойынша толтырыңыз.", "Заполните заявление от имени гражданина по его документам.", "Fill in the application on the citizen's behalf, from their documents.";
+    scans => "Сканерленген құжаттар", "Сканированные документы", "Scanned documents";
+    review_title => "Өтінішті тексеріңіз", "Проверьте заявление", "Check the application";
+    change => "Өзгерту", "Изменить", "Change";
+    not_filled => "толтырылмаған", "не заполнено", "not filled";
+    file_sign_title => "Қызметкердің қолы", "Подпись сотрудника", "The employee's signature";
+    file_sign_lead => "Өтінішке өзіңіздің (қызметкердің) ЭЦҚ кілтіңізбен қол қойыңыз. Кілт файлы мен құпиясөз браузерден шықпайды: серверге тек қолтаңба жіберіледі.", "Подпишите заявление своим ключом ЭЦП сотрудника. Файл ключа и пароль не покидают браузер: на сервер отправляется только подпись.", "Sign the application with your own employee's e-signature key. The key file and its password never leave the browser: only the signature is sent.";
+    draft_gone => "Өтініш жобасы табылмады (мерзімі өткен болуы мүмкін); өтінішті қайта толтырыңыз.", "Черновик заявления не найден (возможно, истёк его срок); заполните заявление заново.", "The draft application was not found (it may have expired); fill in the application again.";
 }
 
 /// The hint under the new deadline's date: the time of day it falls at.
@@ -154,6 +173,11 @@ pub fn done(what: &str) -> Option<Text> {
             "Мерзім ұзартылды; алушыға хабарланды.",
             "Срок продлён; получатель уведомлён.",
             "The deadline has been extended; the recipient has been told.",
+        ),
+        "filed" => Text::new(
+            "Өтінім тіркелді.",
+            "Заявка зарегистрирована.",
+            "The request has been registered.",
         ),
         "performed" => Text::new("Қадам орындалды.", "Шаг выполнен.", "The step is done."),
         "signed" => Text::new(

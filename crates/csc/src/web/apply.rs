@@ -15,11 +15,12 @@ use axum::response::Response;
 use axum::Form;
 use maud::html;
 use qyzmet_api::{ApiError, Session};
-use qyzmet_core::regulation::{ChannelKind, Field, Prefill, Regulation};
+use qyzmet_core::regulation::{ChannelKind, Regulation};
 use qyzmet_gateway::services::FilingAnswer;
 use qyzmet_registries::gbd_fl::Person;
+use qyzmet_web::citizen;
 use qyzmet_web::drafts::Draft;
-use qyzmet_web::filing::{self, fields};
+use qyzmet_web::filing;
 use qyzmet_web::form::{summary, Problems};
 use qyzmet_web::page::{respond, see_other};
 use qyzmet_web::session::Visitor;
@@ -31,15 +32,6 @@ fn csc_service<'a>(p: &'a Pages, code: &str) -> Option<&'a Regulation> {
     p.catalog
         .latest(code)
         .filter(|r| r.channels.contains_key(&ChannelKind::Csc))
-}
-
-/// A value the form takes from what ГБД ФЛ holds of the citizen.
-fn prefilled(field: &Field, person: &Person) -> Option<String> {
-    match field.prefill? {
-        Prefill::Iin | Prefill::Bin => Some(person.iin.to_string()),
-        Prefill::FullName => Some(person.name_ru.to_string()),
-        Prefill::Address => Some(person.address.to_string()),
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -95,16 +87,7 @@ pub(crate) async fn form(
     };
     let d = match &draft {
         Some((_, d)) => d.clone(),
-        None => {
-            let mut d = Draft::new(&s.user.id.to_string(), &r.code, r.version);
-            d.recipient = Some(person.iin.to_string());
-            for f in fields(r) {
-                if let Some(value) = prefilled(f, &person) {
-                    d.values.insert(f.name.clone(), value);
-                }
-            }
-            d
-        }
+        None => citizen::draft_for(&s.user.id.to_string(), r, &person),
     };
     form_page(
         &p,
@@ -176,12 +159,7 @@ pub(crate) async fn fill(
         }
     };
     posted.into_draft(&mut d);
-    // The citizen's IIN is the one found in ГБД ФЛ, not the operator's to change.
-    for f in fields(r) {
-        if matches!(f.prefill, Some(Prefill::Iin | Prefill::Bin)) {
-            d.values.insert(f.name.clone(), person.iin.to_string());
-        }
-    }
+    citizen::keep_iin(r, &mut d, &person);
     let problems = filing::check(r, &d, filing::today());
     let id = p.drafts.put(id, d.clone());
     if problems.is_empty() {

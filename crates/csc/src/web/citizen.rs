@@ -9,8 +9,7 @@ use axum::response::Response;
 use maud::{html, Markup};
 use qyzmet_core::regulation::{ChannelKind, Regulation};
 use qyzmet_core::Lang;
-use qyzmet_registries::gbd_fl::Person;
-use qyzmet_web::form::{summary, Control, Kind, Problems};
+use qyzmet_web::form::{summary, Problems};
 use qyzmet_web::page::respond;
 use qyzmet_web::session::Visitor;
 use serde::Deserialize;
@@ -20,13 +19,7 @@ pub(crate) struct Find {
     iin: Option<String>,
 }
 
-/// The person's name in the page's language (Kazakh spelling on Kazakh pages).
-pub(crate) fn name_of(person: &Person, lang: Lang) -> String {
-    match lang {
-        Lang::Kk => person.name_kk.to_string(),
-        _ => person.name_ru.to_string(),
-    }
-}
+pub(crate) use qyzmet_web::citizen::name_of;
 
 /// The services the centre files: the latest version of each regulation with a CSC channel.
 pub(crate) fn csc_services(p: &Pages) -> Vec<&Regulation> {
@@ -38,16 +31,7 @@ pub(crate) fn csc_services(p: &Pages) -> Vec<&Regulation> {
 }
 
 fn iin_control(lang: Lang, value: &str, problems: &Problems) -> Markup {
-    let mut c = Control::new("iin", texts::iin().get(lang), Kind::Input("text"));
-    c.hint = Some(texts::iin_hint().get(lang).into());
-    c.value = value.into();
-    c.required = true;
-    c.pattern = Some(qyzmet_web::regulation::ID_PATTERN.into());
-    c.maxlength = Some(12);
-    c.inputmode = Some("numeric");
-    c.autocomplete = Some("off");
-    c.error = problems.of("iin").map(|t| t.get(lang).into());
-    c.render(lang)
+    qyzmet_web::citizen::iin_control(lang, &texts::iin(), &texts::iin_hint(), value, problems)
 }
 
 pub(crate) async fn find(State(p): State<Pages>, v: Visitor, Query(q): Query<Find>) -> Response {
