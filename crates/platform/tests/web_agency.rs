@@ -447,6 +447,88 @@ fn the_signers_step_is_the_signers() {
     assert_eq!(result["signer"], json!(signer.iin), "{result}");
 }
 
+/// An employee files at the provider for a citizen who came in person: a service of their
+/// provider with an agency channel, a wrong IIN first (its error at the field and in the
+/// summary), then a demo citizen's; the form without its required scan (the error at the
+/// field and in the summary), then with it; the review; the signature with the employee's own
+/// key file; the request's page. The API shows it registered on the agency channel for the
+/// citizen. A citizen's session is refused the filing pages.
+#[test]
+fn an_employee_files_for_a_citizen_at_the_provider() {
+    let server = common::start(None);
+    let password = server.report.password.clone();
+    let citizen = "900312400000";
+    let service = "archival-certificate";
+    let org = server
+        .platform
+        .catalog
+        .latest(service)
+        .unwrap()
+        .general
+        .provider
+        .code
+        .clone();
+    let employee = account(&server, "employee", &org);
+    let key = employee.account.key_file.clone().expect("the employee's key file");
+    let scan = Path::new(env!("CARGO_TARGET_TMPDIR")).join("agency-file-scan.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\n%scan\n").unwrap();
+    let d = driver();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let id = rt.block_on(async {
+        let b = browser(d.1).await;
+        let base = &server.base;
+        log_in(&b, base, &employee.account.login, &password).await;
+        click(&b, "#file-link").await;
+        heading(&b, "Подать заявку за гражданина").await;
+        click(&b, &format!("a[href='/agency/file/{service}']")).await;
+        heading(&b, "ИИН гражданина").await;
+        fill(&b, "#f-iin", "123").await;
+        click(&b, "form[action='/agency/file/archival-certificate'] button").await;
+        says(&b, ".error-summary", "ИИН", false).await;
+        assert!(!text(&b, "#f-iin-error").await.is_empty());
+        fill(&b, "#f-iin", citizen).await;
+        click(&b, "form[action='/agency/file/archival-certificate'] button").await;
+        heading(&b, "Заявление гражданина").await;
+        says(&b, "#citizen-name", citizen, false).await;
+        // Without the required scan: the error at the field and in the summary.
+        click(&b, "form[enctype='multipart/form-data'] button[type=submit]").await;
+        text(&b, ".error-summary").await;
+        assert!(!text(&b, "#f-documents-error").await.is_empty());
+        let input = b.find(Locator::Css("#f-documents")).await.unwrap();
+        input.send_keys(scan.to_str().unwrap()).await.unwrap();
+        click(&b, "form[enctype='multipart/form-data'] button[type=submit]").await;
+        heading(&b, "Проверьте заявление").await;
+        says(&b, "#recipient", citizen, false).await;
+        browser::sign_with(&b, &key, &password).await;
+        says(&b, "#done", "Заявка зарегистрирована", false).await;
+        says(&b, "main", "Поступившие", false).await;
+        let url = b.current_url().await.unwrap();
+        let id = url
+            .path()
+            .strip_prefix("/agency/requests/")
+            .unwrap()
+            .to_string();
+        browser::log_out(&b).await;
+        // A citizen's session is refused the filing pages.
+        log_in(&b, base, citizen, &password).await;
+        b.goto(&format!("{base}/agency/file")).await.unwrap();
+        heading(&b, "Доступ запрещён").await;
+        let (status, _) = fetch(&b, &format!("/agency/file/{service}")).await;
+        assert_eq!(status, 403);
+        b.close().await.unwrap();
+        id
+    });
+    let api = Client::login(&server, &employee.account.login);
+    let got = api.get(&format!("/api/agency/requests/{id}")).ok();
+    let shown = got.to_string();
+    assert!(shown.contains("\"agency\""), "{shown}");
+    assert!(shown.contains(citizen), "{shown}");
+}
+
+
 /// Screenshots of the workplace's main pages in Kazakh, Russian and English, for review, in
 /// `target/screenshots/` (a phone's screen): `bash scripts/screenshots.sh`. Ignored in the
 /// test run: it judges nothing, people do.
@@ -505,6 +587,7 @@ fn screenshots() {
             ("queue", "/agency".to_string()),
             ("request", format!("/agency/requests/{in_work}")),
             ("sign", format!("/agency/requests/{to_sign}/sign")),
+            ("file-services", "/agency/file".to_string()),
         ];
         for lang in ["kk", "ru", "en"] {
             for (name, path) in &pages {
