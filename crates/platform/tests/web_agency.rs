@@ -469,7 +469,11 @@ fn an_employee_files_for_a_citizen_at_the_provider() {
         .code
         .clone();
     let employee = account(&server, "employee", &org);
-    let key = employee.account.key_file.clone().expect("the employee's key file");
+    let key = employee
+        .account
+        .key_file
+        .clone()
+        .expect("the employee's key file");
     let scan = Path::new(env!("CARGO_TARGET_TMPDIR")).join("agency-file-scan.pdf");
     std::fs::write(&scan, b"%PDF-1.4\n%scan\n").unwrap();
     let d = driver();
@@ -485,21 +489,44 @@ fn an_employee_files_for_a_citizen_at_the_provider() {
         heading(&b, "Подать заявку за гражданина").await;
         click(&b, &format!("a[href='/agency/file/{service}']")).await;
         heading(&b, "ИИН гражданина").await;
-        fill(&b, "#f-iin", "123").await;
-        click(&b, "form[action='/agency/file/archival-certificate'] button").await;
+        fill(&b, "#f-iin", "900312400001").await;
+        click(
+            &b,
+            "form[action='/agency/file/archival-certificate'] button",
+        )
+        .await;
         says(&b, ".error-summary", "ИИН", false).await;
         assert!(!text(&b, "#f-iin-error").await.is_empty());
         fill(&b, "#f-iin", citizen).await;
-        click(&b, "form[action='/agency/file/archival-certificate'] button").await;
+        click(
+            &b,
+            "form[action='/agency/file/archival-certificate'] button",
+        )
+        .await;
         heading(&b, "Заявление гражданина").await;
         says(&b, "#citizen-name", citizen, false).await;
-        // Without the required scan: the error at the field and in the summary.
-        click(&b, "form[enctype='multipart/form-data'] button[type=submit]").await;
+        // Without the required scan (the browser's own check lifted): the server's error at
+        // the field and in the summary.
+        b.execute(
+            "document.getElementById('f-documents').removeAttribute('required')",
+            vec![],
+        )
+        .await
+        .unwrap();
+        click(
+            &b,
+            "form[enctype='multipart/form-data'] button[type=submit]",
+        )
+        .await;
         text(&b, ".error-summary").await;
         assert!(!text(&b, "#f-documents-error").await.is_empty());
         let input = b.find(Locator::Css("#f-documents")).await.unwrap();
         input.send_keys(scan.to_str().unwrap()).await.unwrap();
-        click(&b, "form[enctype='multipart/form-data'] button[type=submit]").await;
+        click(
+            &b,
+            "form[enctype='multipart/form-data'] button[type=submit]",
+        )
+        .await;
         heading(&b, "Проверьте заявление").await;
         says(&b, "#recipient", citizen, false).await;
         browser::sign_with(&b, &key, &password).await;
@@ -527,7 +554,6 @@ fn an_employee_files_for_a_citizen_at_the_provider() {
     assert!(shown.contains("\"agency\""), "{shown}");
     assert!(shown.contains(citizen), "{shown}");
 }
-
 
 /// Screenshots of the workplace's main pages in Kazakh, Russian and English, for review, in
 /// `target/screenshots/` (a phone's screen): `bash scripts/screenshots.sh`. Ignored in the
