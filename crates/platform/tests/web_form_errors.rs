@@ -195,6 +195,20 @@ fn wrong_input_is_said_at_its_field_and_nothing_is_filed() {
         submit_unchecked(&b).await;
         said_at(&b, "scanned_documents", "рұқсат етілмеген").await;
 
+        // A citizen's BIN field (prefilled from a BIN login) is not filled with their IIN,
+        // and a posted value is not taken: the archival certificate's optional BIN.
+        b.goto(&format!("{base}/portal/services/archival-certificate/apply?lang=ru"))
+            .await
+            .unwrap();
+        assert_eq!(attr(&b, "#f-applicant-bin", "pattern").await.as_deref(), Some("[0-9]{12}"));
+        assert_eq!(attr(&b, "#f-applicant-bin", "value").await.as_deref(), Some(""));
+        js(&b, "const e = document.getElementById('f-applicant-bin'); e.readOnly = false; e.value = '123';").await;
+        assert!(!valid(&b, "f-applicant-bin").await, "a BIN against its pattern");
+        submit_unchecked(&b).await;
+        said_at(&b, "documents", "приложите файл").await;
+        assert!(b.find(Locator::Css("#f-applicant-bin-error")).await.is_err(), "no BIN error");
+        assert_eq!(attr(&b, "#f-applicant-bin", "value").await.as_deref(), Some(""));
+
         b.close().await.unwrap();
     });
     // Nothing was filed.
