@@ -4,7 +4,8 @@
 //! `aria-describedby`) and in the summary (a link to `#f-<name>`), keeps what was typed,
 //! and files nothing. Kindergarten registration in Russian (text, address, phone, choice,
 //! date), the home-schooling form in English (an IIN's check digit, the documents), the
-//! unemployed certificate in Kazakh (a file of the wrong type).
+//! unemployed certificate in Kazakh (a file of the wrong type), the archival certificate in
+//! Russian (a citizen's BIN field: its pattern, never their IIN; a file required).
 
 mod browser;
 mod common;
