@@ -36,7 +36,9 @@ fn csc_service<'a>(p: &'a Pages, code: &str) -> Option<&'a Regulation> {
 /// A value the form takes from what ГБД ФЛ holds of the citizen.
 fn prefilled(field: &Field, person: &Person) -> Option<String> {
     match field.prefill? {
-        Prefill::Iin | Prefill::Bin => Some(person.iin.to_string()),
+        // A person of ГБД ФЛ has an IIN, never a BIN: a BIN field stays empty for them.
+        Prefill::Iin => Some(person.iin.to_string()),
+        Prefill::Bin => None,
         Prefill::FullName => Some(person.name_ru.to_string()),
         Prefill::Address => Some(person.address.to_string()),
     }
@@ -179,7 +181,10 @@ pub(crate) async fn fill(
     // The citizen's IIN is the one found in ГБД ФЛ, not the operator's to change.
     for f in fields(r) {
         if matches!(f.prefill, Some(Prefill::Iin | Prefill::Bin)) {
-            d.values.insert(f.name.clone(), person.iin.to_string());
+            match prefilled(f, &person) {
+                Some(own) => d.values.insert(f.name.clone(), own),
+                None => d.values.remove(&f.name),
+            };
         }
     }
     let problems = filing::check(r, &d, filing::today());
