@@ -317,6 +317,9 @@ fn an_operator_files_for_a_citizen_and_hands_the_result_over() {
         .await
         .unwrap();
         heading(&b, "Заявление гражданина").await;
+        // A person has an IIN, never a BIN: the BIN field is not filled with their IIN.
+        let bin = b.find(Locator::Css("#f-applicant-bin")).await.unwrap();
+        assert_eq!(bin.prop("value").await.unwrap().as_deref(), Some(""));
         let shown = |css: &'static str| {
             let b = b.clone();
             async move {

@@ -89,7 +89,9 @@ pub fn iin_control(
 /// A value the regulation's form takes from what ГБД ФЛ holds of the citizen.
 pub fn prefilled(field: &Field, person: &Person) -> Option<String> {
     match field.prefill? {
-        Prefill::Iin | Prefill::Bin => Some(person.iin.to_string()),
+        // A person of ГБД ФЛ has an IIN, never a BIN: a BIN field stays empty for them.
+        Prefill::Iin => Some(person.iin.to_string()),
+        Prefill::Bin => None,
         Prefill::FullName => Some(person.name_ru.to_string()),
         Prefill::Address => Some(person.address.to_string()),
     }
@@ -108,12 +110,15 @@ pub fn draft_for(owner: &str, r: &Regulation, person: &Person) -> Draft {
     d
 }
 
-/// The citizen's IIN in the fields that take it: the one found in ГБД ФЛ, not the staff
-/// member's to change.
+/// The citizen's IIN in the fields that take it (the one found in ГБД ФЛ, not the staff
+/// member's to change), and no BIN of theirs: a person has none.
 pub fn keep_iin(r: &Regulation, d: &mut Draft, person: &Person) {
     for f in fields(r) {
         if matches!(f.prefill, Some(Prefill::Iin | Prefill::Bin)) {
-            d.values.insert(f.name.clone(), person.iin.to_string());
+            match prefilled(f, person) {
+                Some(own) => d.values.insert(f.name.clone(), own),
+                None => d.values.remove(&f.name),
+            };
         }
     }
 }

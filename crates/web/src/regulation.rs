@@ -292,6 +292,77 @@ age_under = 7"#,
     }
 
     #[test]
+    fn a_number_field_carries_its_rules_and_the_server_refuses_a_non_number() {
+        let f = field(
+            r#"name = "area"
+type = "number"
+label = { kk = "Ауданы", ru = "Площадь", en = "Area" }
+required = true
+origin = "seed"
+min = 1
+max = 500"#,
+        );
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let html = control(&f, Lang::En, "12,5", None, None, today)
+            .render(Lang::En)
+            .into_string();
+        for a in [
+            r#"type="text""#,
+            r#"inputmode="decimal""#,
+            "required",
+            r#"value="12,5""#,
+        ] {
+            assert!(html.contains(a), "{a} in {html}");
+        }
+        assert!(
+            html.contains(&format!(r#"pattern="{NUMBER_PATTERN}""#)),
+            "{html}"
+        );
+        let form = qyzmet_core::regulation::Form {
+            fields: vec![f.clone()],
+            rules: Vec::new(),
+        };
+        let check = |v: &str| {
+            let values = [("area".to_string(), v.to_string())].into();
+            qyzmet_core::regulation::form::check_form(
+                &form,
+                &[],
+                &values,
+                &Default::default(),
+                today,
+            )
+        };
+        assert!(check("12,5").is_ok());
+        let errors = check("twelve").unwrap_err();
+        assert_eq!(errors[0].field, "area");
+        assert_eq!(errors[0].code, "form.number");
+        assert!(
+            errors[0].message.ru.contains("ожидается число"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[0].message.en.starts_with("Field “Area”"),
+            "{errors:?}"
+        );
+        assert_eq!(check("501").unwrap_err()[0].code, "form.max");
+        // The server's message, at the field.
+        let html = control(
+            &f,
+            Lang::Kk,
+            "twelve",
+            Some(&errors[0].message),
+            None,
+            today,
+        )
+        .render(Lang::Kk)
+        .into_string();
+        assert!(
+            html.contains(r#"aria-invalid="true""#) && html.contains("сан керек"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn deadlines_read_in_each_language() {
         let d: Deadline = "3 wd, intake and issue days not counted".parse().unwrap();
         let t = deadline_text(&d);

@@ -33,7 +33,16 @@ fn portal_service<'a>(p: &'a Pages, code: &str) -> Option<&'a Regulation> {
 /// A value the form takes from the person's registration.
 fn prefilled(field: &Field, s: &Session) -> Option<String> {
     match field.prefill? {
-        Prefill::Iin | Prefill::Bin => s.principal.login.identifier(),
+        // Each from a login of its kind: a citizen's IIN is no BIN (the form's BIN field
+        // stays empty for a person, as the provider's IS wants it: the recipient's or none).
+        Prefill::Iin => match &s.principal.login {
+            qyzmet_accounts::Login::Iin(i) => Some(i.to_string()),
+            _ => None,
+        },
+        Prefill::Bin => match &s.principal.login {
+            qyzmet_accounts::Login::Bin(b) => Some(b.to_string()),
+            _ => None,
+        },
         Prefill::FullName => Some(s.user.full_name.clone()),
         Prefill::Address => None,
     }
@@ -173,9 +182,10 @@ pub(crate) async fn fill(
     // The person's own IIN/BIN is not theirs to change.
     for f in fields(r) {
         if matches!(f.prefill, Some(Prefill::Iin | Prefill::Bin)) {
-            if let Some(own) = prefilled(f, s) {
-                d.values.insert(f.name.clone(), own);
-            }
+            match prefilled(f, s) {
+                Some(own) => d.values.insert(f.name.clone(), own),
+                None => d.values.remove(&f.name),
+            };
         }
     }
     let mut problems = filing::check(r, &d, filing::today());
