@@ -19,11 +19,14 @@ struct Job {
 #[derive(Clone)]
 pub struct BatchSigner {
     tx: mpsc::Sender<Job>,
+    /// The serial of the certificate whose key signs (hex).
+    serial: Arc<str>,
 }
 
 impl BatchSigner {
     pub fn start(key: Arc<SystemKey>) -> Result<Self, String> {
         let (tx, rx) = mpsc::channel::<Job>();
+        let serial = key.cert().serial_hex().into();
         std::thread::Builder::new()
             .name(format!("signer {}", key.participant()))
             .spawn(move || {
@@ -56,7 +59,12 @@ impl BatchSigner {
                 }
             })
             .map_err(|e| format!("the signer's thread: {e}"))?;
-        Ok(BatchSigner { tx })
+        Ok(BatchSigner { tx, serial })
+    }
+
+    /// The serial (hex) of the certificate whose key signs.
+    pub fn serial(&self) -> &str {
+        &self.serial
     }
 
     /// Sign `bytes` (in whatever batch is forming).

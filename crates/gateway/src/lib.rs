@@ -412,7 +412,22 @@ impl Gateway {
                 limit: MAX_MESSAGE_BYTES,
             });
         }
-        signer.seal(bytes).await.map_err(GatewayError::Malformed)
+        self.sealed_by(&message.sender, &signer, bytes).await
+    }
+
+    /// Sign `bytes` with a local participant's signer, vouching for the root to this node's
+    /// trust ([`Trust::vouch`]).
+    async fn sealed_by(
+        &self,
+        participant: &ParticipantId,
+        signer: &batch::BatchSigner,
+        bytes: Vec<u8>,
+    ) -> Result<Sealed, GatewayError> {
+        let sealed = signer.seal(bytes).await.map_err(GatewayError::Malformed)?;
+        self.inner
+            .trust
+            .vouch(participant, signer.serial(), &sealed);
+        Ok(sealed)
     }
 
     /// Log a refusal and count it; the error is returned for the caller to pass on.
@@ -583,7 +598,7 @@ impl Gateway {
                 response.status.get_or_insert(200);
                 let bytes = serde_json::to_vec(&response)
                     .map_err(|e| GatewayError::Malformed(e.to_string()))?;
-                let sealed = signer.seal(bytes).await.map_err(GatewayError::Malformed)?;
+                let sealed = self.sealed_by(&response.sender, &signer, bytes).await?;
                 Ok(Some(sealed))
             }
             (false, _) => Ok(None),

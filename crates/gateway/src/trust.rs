@@ -292,6 +292,23 @@ impl Trust {
         }
     }
 
+    /// Remember the root of a message that this node's own signer has just signed for
+    /// `participant` with the key of the certificate `serial`: delivered on this node, its
+    /// signature is then not verified again — it was made in this process a moment ago, and
+    /// checking it would cost a public-key operation per hop for nothing. Only while that
+    /// certificate is the one trusted for the participant; revocation and expiry are still
+    /// checked for every message, and another node verifies everything it receives.
+    pub fn vouch(&self, participant: &ParticipantId, serial: &str, sealed: &Sealed) {
+        let trusted = self
+            .systems()
+            .get(participant)
+            .is_some_and(|k| k.serial == serial);
+        if let (true, Some(root)) = (trusted, sealed.root()) {
+            self.roots()
+                .insert((participant.clone(), root, sealed.signature.clone()));
+        }
+    }
+
     fn roots(&self) -> std::sync::MutexGuard<'_, Roots> {
         self.roots.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -660,3 +660,45 @@ async fn a_system_the_nca_revokes_is_refused_from_its_next_crl() {
     w.gw.grant(&w.gbd, &w.agency, "agency.notice");
     w.gw.deliver(back).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_root_this_node_signed_is_vouched_for_only_as_it_was_signed() {
+    let mut w = setup();
+    let ask = || {
+        Envelope::request(
+            &w.agency,
+            &w.gbd,
+            "gbd-fl.person",
+            json!({ "iin": "850101300005" }),
+        )
+    };
+    // Sealed here: vouched for, and delivered.
+    let sealed = w.gw.seal(&ask()).await.unwrap();
+    let root = sealed.root().unwrap();
+    w.gw.receive(sealed).await.unwrap();
+
+    // The same root under another key's signature is not what was vouched for.
+    let stranger = system_key(&mut w.nca, &w.agency.0);
+    let mut other = w.gw.seal(&ask()).await.unwrap();
+    other.signature = stranger.sign(&other.root().unwrap()).unwrap();
+    let err = w.gw.receive(other).await.unwrap_err();
+    assert_eq!(err.code(), "gateway.forged", "{err}");
+
+    // Vouching with a certificate the gateway does not trust for the participant does nothing.
+    let mut forged = w.gw.seal(&ask()).await.unwrap();
+    forged.signature = stranger.sign(&forged.root().unwrap()).unwrap();
+    w.gw.trust()
+        .vouch(&w.agency, &stranger.cert().serial_hex(), &forged);
+    let err = w.gw.receive(forged).await.unwrap_err();
+    assert_eq!(err.code(), "gateway.forged", "{err}");
+
+    // A vouched root does not spare the certificate's own checks: once it is revoked, a
+    // message already signed (and vouched for) is refused.
+    let signed = w.gw.seal(&ask()).await.unwrap();
+    assert_ne!(signed.root(), Some(root));
+    let serial = w.gw.trust().certificate(&w.agency).unwrap().serial_hex();
+    w.gw.trust().revoke(&serial);
+    let err = w.gw.receive(signed).await.unwrap_err();
+    assert_eq!(err.code(), "gateway.revoked", "{err}");
+    assert_eq!(w.registry.received.load(Ordering::SeqCst), 1);
+}
