@@ -19,6 +19,7 @@
 //! read or change what is the caller's (the API's) job, but the lookups are scoped: by
 //! recipient, by provider, by the user a notice is for.
 
+mod checkpointer;
 mod error;
 mod model;
 mod registrar;

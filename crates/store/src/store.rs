@@ -942,22 +942,35 @@ impl Store {
             // process, not a socket that can drop, and the ping is one more round trip to its
             // worker thread per operation (sqlx still pings on release, which flushes a
             // rollback left behind by a cancelled operation).
+            // A reader copies the log back off the writer's path (`checkpointer`); the writer's
+            // own checkpoint then comes rarely and finds little left to copy.
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            let write_connect = if memory {
+                connect.clone()
+            } else {
+                connect.clone().pragma(
+                    "wal_autocheckpoint",
+                    crate::checkpointer::WRITER_PAGES.to_string(),
+                )
+            };
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .min_connections(1)
                 .test_before_acquire(false)
-                .connect_with(connect.clone())
+                .connect_with(write_connect)
                 .await?;
             sqlx::migrate!("./migrations/sqlite").run(&write).await?;
             // An in-memory database lives in its connections: read through the writer.
-            let read = if url.contains(":memory:") || url.contains("mode=memory") {
+            let read = if memory {
                 write.clone()
             } else {
-                SqlitePoolOptions::new()
+                let read = SqlitePoolOptions::new()
                     .max_connections(options.sqlite_readers.max(1))
                     .test_before_acquire(false)
                     .connect_with(connect)
-                    .await?
+                    .await?;
+                crate::checkpointer::start(read.clone());
+                read
             };
             Pools::Sqlite { write, read }
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {

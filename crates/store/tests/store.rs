@@ -970,6 +970,53 @@ async fn unsupported_url_is_refused() {
     assert!(matches!(e, StoreError::UnsupportedUrl(_)));
 }
 
+// ----- the write-ahead log -----
+
+/// The SQLite log is copied back into the database by the checkpointer long before the writer
+/// would do it itself (at 4,000 pages), and the log restarts instead of growing with the data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_log_is_copied_back_and_stays_bounded() {
+    let db = Db::fresh(Backend::Sqlite).await;
+    let store = db.open().await;
+    org(&store, "WAL", OrgKind::Provider).await;
+    let path = db.url.strip_prefix("sqlite://").unwrap().to_string();
+    let size = |suffix: &str| {
+        std::fs::metadata(format!("{path}{suffix}"))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    let padded = |i: u32| {
+        let mut new = new_request("WAL", iin((i % 5000) as u16), t0());
+        new.state = json!({ "pad": "x".repeat(32 * 1024) });
+        new
+    };
+    // 20 requests of 32 KiB: some 160 pages, far below the writer's own checkpoint.
+    for i in 0..20 {
+        store.create_request(padded(i)).await.unwrap();
+    }
+    let copied = 20 * 32 * 1024;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while size("") < copied && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        size("") >= copied,
+        "the database file holds {} bytes: the log was not copied back",
+        size("")
+    );
+    // 100 MiB more: without restarts the log would be as large.
+    for i in 20..3_200 {
+        store.create_request(padded(i)).await.unwrap();
+    }
+    assert!(
+        size("-wal") < 48 << 20,
+        "the log grew to {} bytes",
+        size("-wal")
+    );
+    store.close().await;
+    db.drop().await;
+}
+
 // ----- durability across kill -9 -----
 
 const CHILD_URL: &str = "QYZMET_STORE_CHILD_URL";
