@@ -938,10 +938,6 @@ impl Store {
                 .foreign_keys(true)
                 .pragma("cache_size", "-65536")
                 .busy_timeout(options.sqlite_busy_timeout);
-            // No ping before handing out a connection: an SQLite connection is a handle in this
-            // process, not a socket that can drop, and the ping is one more round trip to its
-            // worker thread per operation (sqlx still pings on release, which flushes a
-            // rollback left behind by a cancelled operation).
             // A reader copies the log back off the writer's path (`checkpointer`); the writer's
             // own checkpoint then comes rarely and finds little left to copy.
             let memory = url.contains(":memory:") || url.contains("mode=memory");
@@ -953,6 +949,10 @@ impl Store {
                     crate::checkpointer::WRITER_PAGES.to_string(),
                 )
             };
+            // No ping before handing out a connection: an SQLite connection is a handle in this
+            // process, not a socket that can drop, and the ping is one more round trip to its
+            // worker thread per operation (sqlx still pings on release, which flushes a
+            // rollback left behind by a cancelled operation).
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .min_connections(1)
