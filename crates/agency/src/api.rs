@@ -789,12 +789,7 @@ pub(crate) async fn sign_result_with(
         ..Expectation::default()
     };
     let now = Utc::now();
-    let verifier = agency.inner.verifier.clone();
-    let (der2, draft2) = (der.clone(), draft.clone());
-    let report =
-        tokio::task::spawn_blocking(move || verifier.verify(&der2, Some(&draft2), &expect, now))
-            .await
-            .map_err(ApiError::internal)?;
+    let report = agency.verify(&der, Some(&draft), expect, now).await?;
     if let Some(why) = report.refusal() {
         return Err(crate::filing::signature_refused(None, st.channel, why));
     }

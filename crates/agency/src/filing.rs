@@ -11,7 +11,7 @@ use qyzmet_core::regulation::{form, ChannelKind, Check, Regulation, StepKind};
 use qyzmet_core::Text;
 use qyzmet_engine::Engine;
 use qyzmet_gateway::services::{Application, Filing, FilingAnswer};
-use qyzmet_pki::verify::Expectation;
+use qyzmet_pki::verify::{Expectation, ValidationReport};
 use qyzmet_pki::{Role as CertRole, SignatureRefusal};
 use qyzmet_store::{NewRequest, NewSignature, Party, SignaturePurpose, UserId};
 use sha2::{Digest, Sha256};
@@ -106,6 +106,28 @@ fn expectation(signer: &str, channel: ChannelKind) -> Result<Expectation, ApiErr
 }
 
 impl AgencyIs {
+    /// Verify a CMS signature. A known signer's message is checked from the cache in place;
+    /// any other may wait for the revocation source, so it goes to a blocking thread.
+    pub(crate) async fn verify(
+        &self,
+        der: &[u8],
+        detached: Option<&[u8]>,
+        expect: Expectation,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<ValidationReport, ApiError> {
+        let verifier = &self.inner.verifier;
+        if let Some(report) = verifier.verify_cached(der, detached, &expect, now) {
+            return Ok(report);
+        }
+        let verifier = verifier.clone();
+        let (der, detached) = (der.to_vec(), detached.map(<[u8]>::to_vec));
+        tokio::task::spawn_blocking(move || {
+            verifier.verify(&der, detached.as_deref(), &expect, now)
+        })
+        .await
+        .map_err(ApiError::internal)
+    }
+
     /// Verify and register a filing, then run it as far as it goes without a person.
     pub async fn file(&self, f: Filing) -> Result<FilingAnswer, ApiError> {
         let now = Utc::now();
@@ -159,13 +181,7 @@ impl AgencyIs {
             ));
         }
         let expect = expectation(&f.signer_iin, f.channel)?;
-        let verifier = self.inner.verifier.clone();
-        let der_for_check = der.clone();
-        let report = tokio::task::spawn_blocking(move || {
-            verifier.verify(&der_for_check, None, &expect, now)
-        })
-        .await
-        .map_err(ApiError::internal)?;
+        let report = self.verify(&der, None, expect, now).await?;
         if let Some(why) = report.refusal() {
             return Err(signature_refused(Some(reg), f.channel, why));
         }

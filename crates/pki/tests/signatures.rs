@@ -755,6 +755,64 @@ fn the_cache_makes_a_known_signer_cost_one_signature_check() {
 }
 
 #[test]
+fn verifying_from_the_cache_alone_never_asks_the_source() {
+    let (ca, p) = (rsa_ca(), rsa_signer());
+    let now = Utc::now();
+    let source = Arc::new(MapSource::good());
+    let v = verifier(ca, source.clone());
+    let der = sign(p, ca, REQUEST, false, now);
+    // An unknown signer: nothing is done, the source is not asked.
+    assert!(v
+        .verify_cached(&der, None, &Expectation::none(), now)
+        .is_none());
+    assert_eq!(source.calls.load(Ordering::SeqCst), 0);
+    assert_eq!(v.cache_stats().entries, 0);
+    assert_result(
+        &v.verify(&der, None, &Expectation::none(), now),
+        Indication::Passed,
+        None,
+    );
+    // Known: the same report as the full verification, with no question asked.
+    let other = b"the same signer's next request";
+    let next = sign(p, ca, other, false, now);
+    let cached = v
+        .verify_cached(&next, None, &Expectation::iin(iin(1)), now)
+        .expect("a known signer's message is checked from the cache");
+    let full = v.verify(&next, None, &Expectation::iin(iin(1)), now);
+    assert_eq!(cached, full);
+    assert!(cached.cache_hit);
+    assert_eq!(source.calls.load(Ordering::SeqCst), 1);
+    // Still every check: another IIN expected, or the bytes tampered with.
+    let report = v
+        .verify_cached(&next, None, &Expectation::iin(iin(500)), now)
+        .unwrap();
+    assert_result(&report, Indication::Failed, Some(Reason::IinMismatch));
+    let mut forged = next.clone();
+    let at = find(&forged, other);
+    forged[at] ^= 1;
+    let report = v
+        .verify_cached(&forged, None, &Expectation::none(), now)
+        .unwrap();
+    assert_result(&report, Indication::Failed, Some(Reason::HashFailure));
+    // Once the kept revocation answer is past its next update, the source must be asked
+    // again, so the cache alone does not answer.
+    let later = now + Duration::hours(13);
+    assert!(v
+        .verify_cached(&next, None, &Expectation::none(), later)
+        .is_none());
+    assert_eq!(source.calls.load(Ordering::SeqCst), 1);
+    assert_result(
+        &v.verify(&next, None, &Expectation::none(), later),
+        Indication::Passed,
+        None,
+    );
+    assert_eq!(source.calls.load(Ordering::SeqCst), 2);
+    assert!(v
+        .verify_cached(&next, None, &Expectation::none(), later)
+        .is_some());
+}
+
+#[test]
 fn the_cache_is_bounded() {
     let ca = ec_ca();
     let now = Utc::now();

@@ -837,16 +837,35 @@ impl Verifier {
         now: DateTime<Utc>,
     ) -> ValidationReport {
         let mut r = Builder::new(now);
-        if !self.run_known(&mut r, cms_der, detached_data, expect, now) {
+        if !self.run_known(&mut r, cms_der, detached_data, expect, now, false) {
             self.run(&mut r, cms_der, detached_data, expect, now);
         }
         r.finish()
     }
 
+    /// [`Verifier::verify`] for a message that needs nothing but the cache: a known signer's,
+    /// written as its last one was, whose chain and revocation answer are kept and still
+    /// current. Such a check is one public-key operation and never waits for the revocation
+    /// source, so an async caller may run it in place instead of on a blocking thread.
+    /// `None` (with nothing done) for any other message: verify it with
+    /// [`Verifier::verify`]. The report, when there is one, is the one `verify` would give.
+    pub fn verify_cached(
+        &self,
+        cms_der: &[u8],
+        detached_data: Option<&[u8]>,
+        expect: &Expectation,
+        now: DateTime<Utc>,
+    ) -> Option<ValidationReport> {
+        let mut r = Builder::new(now);
+        self.run_known(&mut r, cms_der, detached_data, expect, now, true)
+            .then(|| r.finish())
+    }
+
     /// A message of a known signer written as the signer's last one was: read by hand, the
     /// signer's certificate, chain and the parsed parts of its signed attributes taken from
     /// the cache. The report is the one [`Verifier::run`] would make. `false` (with nothing
-    /// written) when the message is not of that kind.
+    /// written) when the message is not of that kind, or, with `only_cached`, when the
+    /// signer's revocation answer would have to be asked for again.
     fn run_known(
         &self,
         r: &mut Builder,
@@ -854,6 +873,7 @@ impl Verifier {
         detached_data: Option<&[u8]>,
         expect: &Expectation,
         now: DateTime<Utc>,
+        only_cached: bool,
     ) -> bool {
         let Some(quick) = QuickMessage::read(cms_der) else {
             return false;
@@ -868,6 +888,9 @@ impl Verifier {
             return false;
         };
         // The message is read: from here on, the same checks as for any message.
+        if only_cached && !self.revocation_is_kept(&entry, now) {
+            return false;
+        }
         let Some(cached) = self.lookup(&id) else {
             return false;
         };
@@ -1316,6 +1339,14 @@ impl Verifier {
             layout,
             cached.is_some(),
         );
+    }
+
+    /// Whether checking `entry`'s revocation at `now` needs no question to the source.
+    fn revocation_is_kept(&self, entry: &CacheEntry, now: DateTime<Utc>) -> bool {
+        match self.revocation {
+            RevocationPolicy::Source(_) => entry.revocation.as_ref().is_some_and(|k| now < k.until),
+            RevocationPolicy::Missing | RevocationPolicy::Disabled => true,
+        }
     }
 
     /// The entry whose layout has this signer-info head, without counting a use.
