@@ -217,3 +217,33 @@ async fn segments_rotate_and_old_ones_go_to_the_archive() {
     let whole = log::verify(&archive, &trusted).unwrap();
     assert_eq!((whole.messages, whole.first_seq), (100, 1));
 }
+
+/// Seals made by time while messages keep coming (their sync is the sync thread's), and one
+/// asked for: each is a seal record in the file, the asked one answered with its own number,
+/// and the log verifies with every record sealed.
+#[tokio::test]
+async fn seals_come_by_time_and_on_request_while_appends_go_on() {
+    let dir = tmp();
+    let (key, trusted) = sealer(&dir);
+    let log_dir = dir.join("log");
+    let config = LogConfig {
+        seal_every: std::time::Duration::from_millis(20),
+        ..LogConfig::new(&log_dir)
+    };
+    let log = MessageLog::open(config, key).unwrap();
+    for _ in 0..10 {
+        write(&log, 20).await;
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    write(&log, 5).await;
+    let asked = log.seal().await.unwrap();
+    drop(log);
+    let records = log::records(&log_dir).unwrap();
+    let seal = records.iter().find(|r| r.seq == asked).unwrap();
+    assert_eq!(seal.kind, RecordKind::Seal);
+    assert_eq!(records.last().unwrap().seq, asked);
+    let report = log::verify(&log_dir, &trusted).unwrap();
+    assert_eq!(report.messages, 205);
+    assert!(report.seals >= 5, "{} seals", report.seals);
+    assert_eq!(report.unsealed, 0);
+}
