@@ -19,8 +19,6 @@ use common::*;
 /// The allocator `qyzmet` runs with.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -66,16 +64,8 @@ fn prepare(server: &Server, count: usize) -> Vec<(String, String)> {
         ))
         .unwrap();
         app["version"] = json!(version);
-        let cms = qyzmet_pki::cms::sign(
-            &serde_json::to_vec(&app).unwrap(),
-            &key.key,
-            &key.cert,
-            &key.chain[..1],
-            false,
-            chrono::Utc::now(),
-        )
-        .unwrap();
-        let body = json!({"cms": STANDARD.encode(cms), "attachments": []});
+        let cms = sign_with_key(key, &serde_json::to_vec(&app).unwrap());
+        let body = json!({"cms": cms, "attachments": []});
         (c.token.clone().unwrap(), body.to_string())
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -887,10 +887,10 @@ impl Verifier {
         let Some(parts) = layout.read(&quick) else {
             return false;
         };
-        // The message is read: from here on, the same checks as for any message.
         if only_cached && !self.revocation_is_kept(&entry, now) {
             return false;
         }
+        // The message is read: from here on, the same checks as for any message.
         let Some(cached) = self.lookup(&id) else {
             return false;
         };

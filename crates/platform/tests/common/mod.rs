@@ -335,7 +335,11 @@ impl Client {
 
 pub fn sign_with(key: &Path, password: &str, data: &[u8]) -> String {
     let p12 = std::fs::read(key).unwrap();
-    let kf = qyzmet_pki::p12::open(&p12, password).unwrap();
+    sign_with_key(&qyzmet_pki::p12::open(&p12, password).unwrap(), data)
+}
+
+/// Sign `data` with an opened key file (attached CMS with the issuing CA, base64).
+pub fn sign_with_key(kf: &qyzmet_pki::p12::KeyFile, data: &[u8]) -> String {
     let cms = qyzmet_pki::cms::sign(
         data,
         &kf.key,
