@@ -440,9 +440,8 @@ impl Writer {
                 if self.unsealed > 0 {
                     self.seal_in_background(&to_sync, seals);
                 } else {
-                    for ack in seals {
-                        let _ = ack.send(Ok(self.seq));
-                    }
+                    // Sealed already, perhaps with its sync still on the way: answer after it.
+                    self.sync_in_background(&to_sync, self.seq, seals);
                 }
                 counter.store(self.seq, Ordering::Relaxed);
             }
@@ -490,18 +489,21 @@ impl Writer {
     /// Seal, and leave the sync and the answers to `asked` to the sync thread.
     fn seal_in_background(&mut self, to_sync: &mpsc::Sender<SealToSync>, asked: Vec<Ack>) {
         match self.write_seal() {
-            Ok(seq) => {
-                let file = self.file.get_ref().try_clone();
-                let file = file.map_err(|e| io(&self.config.dir, e));
-                // The sync thread ends only after this one.
-                let _ = to_sync.send(SealToSync { file, seq, asked });
-            }
+            Ok(seq) => self.sync_in_background(to_sync, seq, asked),
             Err(e) => {
                 for ack in asked {
                     let _ = ack.send(Err(e.clone()));
                 }
             }
         }
+    }
+
+    /// Have the sync thread sync the file as written so far, then answer `asked` with `seq`.
+    fn sync_in_background(&self, to_sync: &mpsc::Sender<SealToSync>, seq: u64, asked: Vec<Ack>) {
+        let file = self.file.get_ref().try_clone();
+        let file = file.map_err(|e| io(&self.config.dir, e));
+        // The sync thread ends only after this one.
+        let _ = to_sync.send(SealToSync { file, seq, asked });
     }
 
     /// Write the seal record of the chain so far and flush it to the file (not synced).
