@@ -475,12 +475,15 @@ impl SignatureRow {
     }
 }
 
-/// The row counts a multi-row `INSERT` is made of: rows go in statements of 64, then 16, 4 and
-/// 1, so that a table has at most four statement texts (each prepared once per connection and
-/// kept in its statement cache) however many rows a transaction writes. The widest row, a
+/// The row counts a multi-row `INSERT` is made of: rows go in statements of 64, then the powers
+/// of two below it, so that a table has at most seven statement texts (each prepared once per
+/// connection and kept in its statement cache) however many rows a transaction writes, and a
+/// group of n rows takes as many statements as n has bits set (at most six below 64). Every
+/// statement is a round trip to the writer's worker thread, on the one serial stage of a filing:
+/// with 64, 16, 4 and 1 a group took up to nine. The widest row, a
 /// request, binds 15 values: a statement binds at most 960, under 999, the smallest limit SQLite
 /// was ever built with (the bundled one takes 32,766), and far under PostgreSQL's 65,535.
-const SHAPES: [usize; 4] = [64, 16, 4, 1];
+const SHAPES: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
 
 /// `rows` cut into consecutive pieces of the [`SHAPES`] sizes, largest first.
 fn shaped<T>(mut rows: &[T]) -> Vec<&[T]> {
@@ -1785,11 +1788,19 @@ mod tests {
     }
 
     #[test]
-    fn rows_go_in_four_shapes() {
+    fn rows_go_in_power_of_two_shapes() {
         let rows: Vec<usize> = (0..153).collect();
         let pieces = shaped(&rows);
         let sizes: Vec<usize> = pieces.iter().map(|p| p.len()).collect();
-        assert_eq!(sizes, [64, 64, 16, 4, 4, 1]);
+        assert_eq!(sizes, [64, 64, 16, 8, 1]);
+        let sizes = |n: usize| {
+            shaped(&vec![0u8; n])
+                .iter()
+                .map(|p| p.len())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sizes(63), [32, 16, 8, 4, 2, 1], "one statement per bit set");
+        assert_eq!(sizes(40), [32, 8]);
         assert_eq!(pieces.concat(), rows, "every row once, in order");
         assert!(shaped::<u8>(&[]).is_empty());
     }
