@@ -498,14 +498,17 @@ fn shaped<T>(mut rows: &[T]) -> Vec<&[T]> {
     pieces
 }
 
-/// `head` (`INSERT INTO t (c1, c2, …)`) with `VALUES` for `rows` rows of `per_row` parameters
-/// each, numbered `$1, $2, …` row after row.
-/// [`insert_rows_sql`] as the connection `on` takes it best: SQLite gets anonymous `?`
-/// placeholders, bound in order — with `$N`, each bind looks its name up in a list, which is
-/// quadratic in a statement of hundreds of parameters (about 3% of a registration's CPU).
-fn insert_rows_sql_on<C: 'static>(on: &C, head: &str, rows: usize, per_row: usize) -> String {
+/// Whether `on` is an SQLite connection: there, statements take anonymous `?` placeholders,
+/// bound in order — with `$N`, each bind looks its name up in a list, which is quadratic in a
+/// statement of hundreds of parameters (about 3% of a registration's CPU).
+fn is_sqlite<C: 'static>(on: &C) -> bool {
     let _ = on;
-    if std::any::TypeId::of::<C>() == std::any::TypeId::of::<sqlx::SqliteConnection>() {
+    std::any::TypeId::of::<C>() == std::any::TypeId::of::<sqlx::SqliteConnection>()
+}
+
+/// [`insert_rows_sql`] as the connection `on` takes it best (see [`is_sqlite`]).
+fn insert_rows_sql_on<C: 'static>(on: &C, head: &str, rows: usize, per_row: usize) -> String {
+    if is_sqlite(on) {
         let row = format!("({})", vec!["?"; per_row].join(", "));
         format!("{head} VALUES {}", vec![row; rows].join(", "))
     } else {
@@ -513,6 +516,19 @@ fn insert_rows_sql_on<C: 'static>(on: &C, head: &str, rows: usize, per_row: usiz
     }
 }
 
+/// `count` placeholders, comma-separated, numbered from `first` on where `on` is not SQLite
+/// (see [`is_sqlite`]): the parameters of an `IN (…)` list.
+fn params_sql_on<C: 'static>(on: &C, first: usize, count: usize) -> String {
+    let params: Vec<String> = if is_sqlite(on) {
+        vec!["?".to_string(); count]
+    } else {
+        (first..first + count).map(|i| format!("${i}")).collect()
+    };
+    params.join(", ")
+}
+
+/// `head` (`INSERT INTO t (c1, c2, …)`) with `VALUES` for `rows` rows of `per_row` parameters
+/// each, numbered `$1, $2, …` row after row.
 fn insert_rows_sql(head: &str, rows: usize, per_row: usize) -> String {
     use std::fmt::Write;
     let mut sql = String::with_capacity(head.len() + 8 + rows * per_row * 6);

@@ -117,12 +117,14 @@ impl Store {
             return Ok(());
         }
         in_tx!(self, |tx| {
-            for chunk in ids.chunks(256) {
-                let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            // In fixed shapes, so that the statements stay in the writer's cache instead of
+            // pushing out the registrar's (one text per length, re-prepared each time).
+            for chunk in super::shaped(ids) {
                 let sql = format!(
-                    "UPDATE notifications SET delivery = 'delivered', delivered_at = $1, \
+                    "UPDATE notifications SET delivery = 'delivered', delivered_at = {}, \
                      attempts = attempts + 1, last_error = NULL WHERE id IN ({})",
-                    list.join(", ")
+                    super::params_sql_on(&*tx, 1, 1),
+                    super::params_sql_on(&*tx, 2, chunk.len())
                 );
                 let mut q = sqlx::query(&sql).bind(at);
                 for id in chunk {
@@ -208,18 +210,17 @@ impl Store {
     ) -> Result<Vec<bool>> {
         let mut taken = std::collections::HashSet::new();
         in_tx!(self, |tx| {
-            for chunk in messages.chunks(200) {
-                let rows: Vec<String> = (0..chunk.len())
-                    .map(|i| format!("(${}, ${}, $1)", 2 * i + 2, 2 * i + 3))
-                    .collect();
-                let sql = format!(
-                    "INSERT INTO inbox (message_id, sender, received_at) VALUES {} \
-                     ON CONFLICT (message_id) DO NOTHING RETURNING message_id",
-                    rows.join(", ")
-                );
-                let mut q = sqlx::query_scalar::<_, String>(&sql).bind(at);
+            // In fixed shapes, as the registrar's statements (see `notices_delivered`).
+            for chunk in super::shaped(messages) {
+                let sql = super::insert_rows_sql_on(
+                    &*tx,
+                    "INSERT INTO inbox (message_id, sender, received_at)",
+                    chunk.len(),
+                    3,
+                ) + " ON CONFLICT (message_id) DO NOTHING RETURNING message_id";
+                let mut q = sqlx::query_scalar::<_, String>(&sql);
                 for m in chunk {
-                    q = q.bind(m.message_id).bind(m.sender);
+                    q = q.bind(m.message_id).bind(m.sender).bind(at);
                 }
                 let new: std::collections::HashSet<String> =
                     q.fetch_all(&mut *tx).await?.into_iter().collect();
@@ -229,7 +230,7 @@ impl Store {
                     .filter(|m| new.contains(m.message_id) && seen.insert(m.message_id))
                     .filter_map(|m| m.notice.map(|n| (m.message_id, n)))
                     .collect();
-                if !notices.is_empty() {
+                for notices in super::shaped(&notices) {
                     let sql = super::insert_rows_sql_on(
                         &*tx,
                         "INSERT INTO received_notices (message_id, service, addressee, \
