@@ -47,6 +47,9 @@ struct Registration {
 #[derive(Clone)]
 pub(crate) struct Registrar {
     queue: mpsc::Sender<Registration>,
+    /// The registrar's runtime, for other writes that should not queue behind HTTP work
+    /// either (`Store::on_writer`).
+    runtime: tokio::runtime::Handle,
 }
 
 impl Registrar {
@@ -59,11 +62,20 @@ impl Registrar {
             .enable_all()
             .build()
             .expect("a runtime for the registrar");
+        let handle = runtime.handle().clone();
         std::thread::Builder::new()
             .name("registrar".into())
             .spawn(move || runtime.block_on(run(store, waiting)))
             .expect("the registrar's thread");
-        Registrar { queue }
+        Registrar {
+            queue,
+            runtime: handle,
+        }
+    }
+
+    /// The registrar's runtime: it runs as long as this handle (or any clone) exists.
+    pub(crate) fn runtime(&self) -> &tokio::runtime::Handle {
+        &self.runtime
     }
 
     /// Register `new` as request `id`, answering once it is committed.

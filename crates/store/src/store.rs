@@ -1021,6 +1021,26 @@ impl Store {
         Ok(store)
     }
 
+    /// Run `work` on the registrar's thread where there is one (SQLite): a write transaction
+    /// makes a round trip to the single writer connection per statement, and holds the writer —
+    /// the one serial stage of a filing — in between; on the platform's runtime each trip
+    /// waited behind HTTP work (measured: 2.2 ms for a transaction of two statements under load,
+    /// against 0.25 ms a trip on the registrar's thread). `work` gets a clone of this store.
+    pub(crate) async fn on_writer<T, Fut>(&self, work: impl FnOnce(Store) -> Fut) -> Result<T>
+    where
+        Fut: std::future::Future<Output = Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.registrar {
+            Some(registrar) => registrar
+                .runtime()
+                .spawn(work(self.clone()))
+                .await
+                .map_err(|_| StoreError::Stopped)?,
+            None => work(self.clone()).await,
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match &*self.pools {
             Pools::Sqlite { .. } => Backend::Sqlite,
@@ -1801,6 +1821,30 @@ mod tests {
         let last = 15 * SHAPES[0];
         assert!(widest.ends_with(&format!("${}, ${last})", last - 1)));
         assert!(last < 999);
+    }
+
+    #[tokio::test]
+    async fn writes_given_to_the_writer_run_on_the_registrars_thread() {
+        let dir = std::env::temp_dir().join(format!(
+            "qyzmet-on-writer-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::open(&format!("sqlite://{}/q.db", dir.display()))
+            .await
+            .unwrap();
+        let here = std::thread::current().id();
+        let (there, name) = store
+            .on_writer(|_| async {
+                let t = std::thread::current();
+                Ok((t.id(), t.name().map(str::to_string)))
+            })
+            .await
+            .unwrap();
+        assert_ne!(there, here);
+        assert_eq!(name.as_deref(), Some("registrar"));
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -111,11 +111,18 @@ impl Store {
             .into_notice()
     }
 
-    /// Record that the notices `ids` were delivered at `at`.
+    /// Record that the notices `ids` were delivered at `at` (on the writer's thread, see
+    /// [`Store::on_writer`]).
     pub async fn notices_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> Result<()> {
         if ids.is_empty() {
             return Ok(());
         }
+        let ids = ids.to_vec();
+        self.on_writer(move |store| async move { store.mark_delivered(&ids, at).await })
+            .await
+    }
+
+    async fn mark_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> Result<()> {
         in_tx!(self, |tx| {
             // In fixed shapes, so that the statements stay in the writer's cache instead of
             // pushing out the registrar's (one text per length, re-prepared each time).
@@ -202,8 +209,32 @@ impl Store {
 
     /// [`Store::take_into_inbox`] for many messages in one transaction, each with the notice
     /// it carries written beside its id (only the first time): for each, whether it was new.
-    /// An id twice in `messages` is new only the first time.
+    /// An id twice in `messages` is new only the first time. Written on the writer's thread
+    /// (see [`Store::on_writer`]).
     pub async fn take_all_into_inbox(
+        &self,
+        messages: &[Taken<'_>],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<bool>> {
+        let owned: Vec<(String, String, Option<ReceivedNotice>)> = messages
+            .iter()
+            .map(|m| (m.message_id.into(), m.sender.into(), m.notice.cloned()))
+            .collect();
+        self.on_writer(move |store| async move {
+            let messages: Vec<Taken<'_>> = owned
+                .iter()
+                .map(|(message_id, sender, notice)| Taken {
+                    message_id,
+                    sender,
+                    notice: notice.as_ref(),
+                })
+                .collect();
+            store.write_into_inbox(&messages, at).await
+        })
+        .await
+    }
+
+    async fn write_into_inbox(
         &self,
         messages: &[Taken<'_>],
         at: DateTime<Utc>,
