@@ -241,7 +241,7 @@ impl Store {
     ) -> Result<Vec<bool>> {
         let mut taken = std::collections::HashSet::new();
         in_tx!(self, |tx| {
-            // In fixed shapes, as the registrar's statements (see `notices_delivered`).
+            // In fixed shapes, as the registrar's statements (see `mark_delivered`).
             for chunk in super::shaped(messages) {
                 let sql = super::insert_rows_sql_on(
                     &*tx,
