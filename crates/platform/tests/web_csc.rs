@@ -15,7 +15,7 @@
 mod browser;
 mod common;
 
-use browser::{body, browser, click, driver, fill, heading, text};
+use browser::{body, browser, click, driver, fill, heading, text, text_with};
 use common::Client;
 use fantoccini::Locator;
 use qyzmet_core::id::Iin;
@@ -105,7 +105,8 @@ fn an_operator_files_for_a_citizen_and_hands_the_result_over() {
         ] {
             fill(&b, "#f-iin", &wrong).await;
             click(&b, "form[action='/csc'] button").await;
-            let summary = text(&b, ".error-summary").await;
+            // The first refusal's page is still shown until the second's has loaded.
+            let summary = text_with(&b, ".error-summary", said).await;
             assert!(
                 summary.contains("Есть ошибки") && summary.contains(said),
                 "{wrong}: {summary}"

@@ -96,6 +96,20 @@ pub async fn text(b: &Browser, css: &str) -> String {
     }
 }
 
+/// The text of the first element `css` finds once it holds `want`, or whatever it holds after
+/// 20 s: a click that loads the same page again leaves the old page's text in place until the
+/// new one has come.
+pub async fn text_with(b: &Browser, css: &str, want: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let now = text(b, css).await;
+        if now.contains(want) || start.elapsed() > Duration::from_secs(20) {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Wait for the page whose heading is `want` (the one a click or a submit leads to).
 pub async fn heading(b: &Browser, want: &str) {
     let start = Instant::now();
